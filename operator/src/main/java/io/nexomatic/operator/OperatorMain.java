@@ -1,0 +1,63 @@
+package io.nexomatic.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nexomatic.operator.scaling.SpecReplicaPlanner;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of the operator process. */
+public final class OperatorMain {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      log.error(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var client = new KubernetesClientBuilder().build();
+    var operator =
+        SinkFleetOperator.create(
+            client,
+            settings,
+            MicrometerMetrics.withoutPerResourceMetrics(registry),
+            new SpecReplicaPlanner(),
+            Clock.systemUTC());
+    var health = new HealthServer(settings.httpPort(), operator::getRuntimeInfo, registry);
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping: finishing in-flight reconciliations");
+                  try {
+                    operator.stop();
+                  } finally {
+                    health.close();
+                    client.close();
+                    stopped.countDown();
+                  }
+                },
+                "shutdown"));
+    health.start();
+    operator.start();
+    log.info(
+        "nexomatic operator started: namespaces={}, leaderElection={}, http port {}",
+        settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
+        settings.leaderElection(),
+        health.port());
+    stopped.await();
+  }
+}

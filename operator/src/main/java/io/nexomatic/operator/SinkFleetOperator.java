@@ -1,0 +1,54 @@
+package io.nexomatic.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.nexomatic.operator.reconciler.KubernetesFleetEvents;
+import io.nexomatic.operator.reconciler.SinkFleetReconciler;
+import io.nexomatic.operator.scaling.ReplicaPlanner;
+import java.time.Clock;
+
+/** Wires the JOSDK Operator, the SinkFleet reconciler and their collaborators. */
+public final class SinkFleetOperator {
+
+  private SinkFleetOperator() {}
+
+  /** An operator (not yet started) reconciling SinkFleets through {@code client}. */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Metrics metrics,
+      ReplicaPlanner replicaPlanner,
+      Clock clock) {
+    var operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withMetrics(metrics)
+                  .withCloseClientOnStop(false);
+              if (settings.leaderElection()) {
+                overrider.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            settings.leaseName())
+                        .withLeaseNamespace(settings.leaseNamespace())
+                        .withIdentity(settings.identity())
+                        .build());
+              }
+            });
+    var reconciler =
+        new SinkFleetReconciler(
+            replicaPlanner, new KubernetesFleetEvents(client, clock, settings.identity()), clock);
+    operator.register(
+        reconciler,
+        configuration -> {
+          if (settings.watchNamespaces().isEmpty()) {
+            configuration.watchingAllNamespaces();
+          } else {
+            configuration.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    return operator;
+  }
+}

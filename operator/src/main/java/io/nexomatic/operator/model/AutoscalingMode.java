@@ -1,0 +1,16 @@
+package io.nexomatic.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Who decides a fleet's replica count. */
+public enum AutoscalingMode {
+  /** {@code spec.replicas} decides. */
+  @JsonProperty("None")
+  NONE,
+  /** A HorizontalPodAutoscaler on CPU utilisation decides. */
+  @JsonProperty("Cpu")
+  CPU,
+  /** The operator decides from the Hub's backlog for the fleet's Sink Type and tenant. */
+  @JsonProperty("Backlog")
+  BACKLOG
+}

@@ -1,0 +1,134 @@
+package io.nexomatic.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.nexomatic.operator.validation.SinkFleetValidator;
+
+/** Who decides the replica count, and within which bounds. */
+@ValidationRule(
+    value = SinkFleetValidator.MIN_NOT_ABOVE_MAX_RULE,
+    message = SinkFleetValidator.MIN_NOT_ABOVE_MAX_MESSAGE)
+@ValidationRule(
+    value = SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE,
+    message = SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_MESSAGE)
+public class AutoscalingSpec {
+
+  /**
+   * None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica
+   * count. Backlog: the operator sizes the fleet from the Hub's queue.
+   */
+  @JsonPropertyDescription("None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica count. Backlog: the operator sizes the fleet from the Hub's queue.")
+  @Default("None")
+  private AutoscalingMode mode = AutoscalingMode.NONE;
+
+  /** Fewest replicas (Cpu: at least 1; Backlog: 0 allows scale-to-zero). */
+  @JsonPropertyDescription("Fewest replicas (Cpu: at least 1; Backlog: 0 allows scale-to-zero).")
+  @Default("1")
+  @Min(0)
+  private Integer minReplicas = 1;
+
+  /** Most replicas. */
+  @JsonPropertyDescription("Most replicas.")
+  @Default("10")
+  @Min(1)
+  private Integer maxReplicas = 10;
+
+  /** Cpu: the average CPU utilisation, in percent of requests, the HPA aims for. */
+  @JsonPropertyDescription("Cpu: the average CPU utilisation, in percent of requests, the HPA aims for.")
+  @Default("80")
+  @Min(1)
+  @Max(1000)
+  private Integer targetCPUUtilizationPercentage = 80;
+
+  /** Backlog: tasks (queued plus leased) one sink is expected to carry. */
+  @JsonPropertyDescription("Backlog: tasks (queued plus leased) one sink is expected to carry.")
+  @Default("1")
+  @Min(1)
+  private Integer tasksPerSink = 1;
+
+  /** Backlog: seconds between reads of the Hub's queue statistics. */
+  @JsonPropertyDescription("Backlog: seconds between reads of the Hub's queue statistics.")
+  @Default("5")
+  @Min(1)
+  @Max(3600)
+  private Integer pollIntervalSeconds = 5;
+
+  /** Backlog: seconds the backlog must stay low before the fleet shrinks. */
+  @JsonPropertyDescription("Backlog: seconds the backlog must stay low before the fleet shrinks.")
+  @Default("300")
+  @Min(0)
+  @Max(86400)
+  private Integer scaleDownStabilizationSeconds = 300;
+
+  /** Backlog: what to do when the Hub's queue statistics cannot be read. */
+  @JsonPropertyDescription("Backlog: what to do when the Hub's queue statistics cannot be read.")
+  @Default("{}")
+  private FallbackSpec fallback = new FallbackSpec();
+
+  public AutoscalingMode getMode() {
+    return mode;
+  }
+
+  public void setMode(AutoscalingMode mode) {
+    this.mode = mode;
+  }
+
+  public Integer getMinReplicas() {
+    return minReplicas;
+  }
+
+  public void setMinReplicas(Integer minReplicas) {
+    this.minReplicas = minReplicas;
+  }
+
+  public Integer getMaxReplicas() {
+    return maxReplicas;
+  }
+
+  public void setMaxReplicas(Integer maxReplicas) {
+    this.maxReplicas = maxReplicas;
+  }
+
+  public Integer getTargetCPUUtilizationPercentage() {
+    return targetCPUUtilizationPercentage;
+  }
+
+  public void setTargetCPUUtilizationPercentage(Integer targetCPUUtilizationPercentage) {
+    this.targetCPUUtilizationPercentage = targetCPUUtilizationPercentage;
+  }
+
+  public Integer getTasksPerSink() {
+    return tasksPerSink;
+  }
+
+  public void setTasksPerSink(Integer tasksPerSink) {
+    this.tasksPerSink = tasksPerSink;
+  }
+
+  public Integer getPollIntervalSeconds() {
+    return pollIntervalSeconds;
+  }
+
+  public void setPollIntervalSeconds(Integer pollIntervalSeconds) {
+    this.pollIntervalSeconds = pollIntervalSeconds;
+  }
+
+  public Integer getScaleDownStabilizationSeconds() {
+    return scaleDownStabilizationSeconds;
+  }
+
+  public void setScaleDownStabilizationSeconds(Integer scaleDownStabilizationSeconds) {
+    this.scaleDownStabilizationSeconds = scaleDownStabilizationSeconds;
+  }
+
+  public FallbackSpec getFallback() {
+    return fallback;
+  }
+
+  public void setFallback(FallbackSpec fallback) {
+    this.fallback = fallback;
+  }
+}

@@ -1,0 +1,213 @@
+package io.nexomatic.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.nexomatic.operator.children.CpuAutoscaling;
+import io.nexomatic.operator.children.CredentialsSecretDependent;
+import io.nexomatic.operator.children.DeploymentDependent;
+import io.nexomatic.operator.children.FleetInputs;
+import io.nexomatic.operator.children.FleetLabels;
+import io.nexomatic.operator.children.HorizontalPodAutoscalerDependent;
+import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
+import io.nexomatic.operator.children.ServiceAccountDependent;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.model.SinkFleetStatus;
+import io.nexomatic.operator.scaling.ReplicaPlanner;
+import io.nexomatic.operator.validation.SinkFleetValidator;
+import io.nexomatic.operator.validation.SpecViolation;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a SinkFleet: validates the spec, resolves the referenced Secrets, applies the children
+ * through the workflow, then reports status. An invalid spec or a missing Secret stops before any
+ * child is touched, so running sinks keep running while the user fixes it. No finalizer: children
+ * go with the fleet through their ownerReferences.
+ */
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = SinkFleetReconciler.CREDENTIALS, type = CredentialsSecretDependent.class),
+      @Dependent(name = SinkFleetReconciler.SERVICE_ACCOUNT, type = ServiceAccountDependent.class),
+      @Dependent(
+          name = SinkFleetReconciler.DEPLOYMENT,
+          type = DeploymentDependent.class,
+          dependsOn = {SinkFleetReconciler.CREDENTIALS, SinkFleetReconciler.SERVICE_ACCOUNT}),
+      @Dependent(
+          name = SinkFleetReconciler.HPA,
+          type = HorizontalPodAutoscalerDependent.class,
+          reconcilePrecondition = CpuAutoscaling.class,
+          dependsOn = SinkFleetReconciler.DEPLOYMENT),
+      @Dependent(
+          name = SinkFleetReconciler.PDB,
+          type = PodDisruptionBudgetDependent.class,
+          dependsOn = SinkFleetReconciler.DEPLOYMENT)
+    })
+@ControllerConfiguration(name = SinkFleetReconciler.NAME, fieldManager = FleetLabels.OPERATOR_NAME)
+public class SinkFleetReconciler implements Reconciler<SinkFleet> {
+
+  public static final String NAME = "sinkfleet";
+  static final String CREDENTIALS = "credentials-secret";
+  static final String SERVICE_ACCOUNT = "service-account";
+  static final String DEPLOYMENT = "deployment";
+  static final String HPA = "horizontal-pod-autoscaler";
+  static final String PDB = "pod-disruption-budget";
+
+  private static final Logger log = LoggerFactory.getLogger(SinkFleetReconciler.class);
+
+  private final ReplicaPlanner replicaPlanner;
+  private final FleetEvents events;
+  private final FleetStatusBuilder statusBuilder;
+
+  public SinkFleetReconciler(ReplicaPlanner replicaPlanner, FleetEvents events, Clock clock) {
+    this.replicaPlanner = replicaPlanner;
+    this.events = events;
+    this.statusBuilder = new FleetStatusBuilder(clock);
+  }
+
+  @Override
+  public List<EventSource<?, SinkFleet>> prepareEventSources(
+      EventSourceContext<SinkFleet> context) {
+    return List.of(ReferencedSecrets.eventSource(context));
+  }
+
+  @Override
+  public UpdateControl<SinkFleet> reconcile(SinkFleet fleet, Context<SinkFleet> context) {
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+
+    List<SpecViolation> violations = SinkFleetValidator.validate(fleet.getSpec());
+    if (!violations.isEmpty()) {
+      String message =
+          violations.stream().map(SpecViolation::message).collect(Collectors.joining("; "));
+      return report(
+          fleet, context, Verdict.blocked(Reasons.INVALID_SPEC, message), null, deployment);
+    }
+
+    var resolver =
+        new CredentialsResolver((ns, name) -> ReferencedSecrets.lookup(context, ns, name));
+    var resolution = resolver.resolve(fleet);
+    if (resolution instanceof CredentialsResolver.Unresolved unresolved) {
+      return report(
+          fleet,
+          context,
+          Verdict.blocked(unresolved.reason(), unresolved.message()),
+          null,
+          deployment);
+    }
+    var credentials = ((CredentialsResolver.Resolved) resolution).credentials();
+
+    OptionalInt planned = replicaPlanner.desiredReplicas(fleet);
+    new FleetInputs(planned, credentials).putInto(context);
+    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    if (result.erroredDependentsExist()) {
+      result.throwAggregateExceptionIfErrorsPresent();
+    }
+
+    deployment = context.getSecondaryResource(Deployment.class);
+    int desired =
+        planned.isPresent()
+            ? planned.getAsInt()
+            : deployment
+                .map(d -> Objects.requireNonNullElse(d.getSpec().getReplicas(), 1))
+                .orElse(1);
+    Verdict verdict = DeploymentHealth.evaluate(fleet, deployment, desired);
+    return report(fleet, context, verdict, desired, deployment);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<SinkFleet> updateErrorStatus(
+      SinkFleet fleet, Context<SinkFleet> context, Exception e) {
+    log.warn(
+        "reconciling SinkFleet {}/{} failed: {}",
+        fleet.getMetadata().getNamespace(),
+        fleet.getMetadata().getName(),
+        e.toString());
+    var verdict =
+        Verdict.progressing(
+            Reasons.RECONCILE_ERROR,
+            "applying the fleet's children failed, retrying: " + e.getMessage());
+    var status =
+        statusBuilder.build(fleet, verdict, null, context.getSecondaryResource(Deployment.class));
+    if (status.equals(fleet.getStatus())) {
+      return ErrorStatusUpdateControl.<SinkFleet>noStatusUpdate();
+    }
+    announceTransition(fleet, status, verdict);
+    return ErrorStatusUpdateControl.patchStatus(withOnlyStatus(fleet, status));
+  }
+
+  private UpdateControl<SinkFleet> report(
+      SinkFleet fleet,
+      Context<SinkFleet> context,
+      Verdict verdict,
+      Integer desiredReplicas,
+      Optional<Deployment> deployment) {
+    SinkFleetStatus status = statusBuilder.build(fleet, verdict, desiredReplicas, deployment);
+    if (status.equals(fleet.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    announceTransition(fleet, status, verdict);
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        fleet, withOnlyStatus(fleet, status), context);
+    return UpdateControl.noUpdate();
+  }
+
+  /** Emits an Event when the Ready condition's status or reason changes, and only then. */
+  private void announceTransition(SinkFleet fleet, SinkFleetStatus status, Verdict verdict) {
+    var before = ready(fleet.getStatus());
+    var after = ready(status);
+    boolean changed =
+        before.isEmpty()
+            || !Objects.equals(
+                before.get().getStatus(), after.map(Condition::getStatus).orElse(null))
+            || !Objects.equals(
+                before.get().getReason(), after.map(Condition::getReason).orElse(null));
+    if (changed) {
+      log.info(
+          "SinkFleet {}/{}: {} ({})",
+          fleet.getMetadata().getNamespace(),
+          fleet.getMetadata().getName(),
+          verdict.reason(),
+          verdict.message());
+      events.transitioned(fleet, verdict);
+    }
+  }
+
+  private static Optional<Condition> ready(SinkFleetStatus status) {
+    if (status == null || status.getConditions() == null) {
+      return Optional.empty();
+    }
+    return status.getConditions().stream()
+        .filter(c -> ConditionTypes.READY.equals(c.getType()))
+        .findFirst();
+  }
+
+  /** A server-side-apply body that claims only the status. */
+  private static SinkFleet withOnlyStatus(SinkFleet fleet, SinkFleetStatus status) {
+    var fresh = new SinkFleet();
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(fleet.getMetadata().getName())
+            .withNamespace(fleet.getMetadata().getNamespace())
+            .build());
+    fresh.setSpec(null);
+    fresh.setStatus(status);
+    return fresh;
+  }
+}

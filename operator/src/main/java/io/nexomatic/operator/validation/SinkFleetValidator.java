@@ -1,0 +1,273 @@
+package io.nexomatic.operator.validation;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.nexomatic.operator.children.SinkEnv;
+import io.nexomatic.operator.model.AuthMethod;
+import io.nexomatic.operator.model.AuthSpec;
+import io.nexomatic.operator.model.AutoscalingMode;
+import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.model.FallbackPolicy;
+import io.nexomatic.operator.model.FallbackSpec;
+import io.nexomatic.operator.model.ModelPatterns;
+import io.nexomatic.operator.model.RuntimeSpec;
+import io.nexomatic.operator.model.SecretKeyRef;
+import io.nexomatic.operator.model.SinkFleetSpec;
+import io.nexomatic.operator.model.TenantSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place the SinkFleet's cross-field rules live. Each rule's CEL text and message are
+ * constants that the model's {@code @ValidationRule} annotations put into the CRD, and {@link
+ * #validate} enforces the same rules (with the same messages) in the reconciler, so clusters
+ * without CEL, and specs admitted before a rule existed, are reported rather than acted upon.
+ */
+public final class SinkFleetValidator {
+
+  /** On AuthSpec. */
+  public static final String CLIENT_SECRET_REQUIRED_RULE =
+      "(has(self.method) && self.method != 'ClientSecret') || has(self.clientSecretRef)";
+
+  public static final String CLIENT_SECRET_REQUIRED_MESSAGE =
+      "auth.clientSecretRef {name, key} is required when auth.method is ClientSecret:"
+          + " name the Secret key holding the Sink Type's client secret";
+
+  /** On AuthSpec. */
+  public static final String ENTRA_ID_REQUIRED_RULE =
+      "!has(self.method) || self.method != 'EntraId' || has(self.entraId)";
+
+  public static final String ENTRA_ID_REQUIRED_MESSAGE =
+      "auth.entraId {tenantId, clientId} is required when auth.method is EntraId:"
+          + " set the Entra ID tenant and the workload identity's client id";
+
+  /** On TenantSpec. */
+  public static final String TENANT_UUID_REQUIRED_RULE =
+      "!has(self.secretRef) || (has(self.uuid) && size(self.uuid) > 0)";
+
+  public static final String TENANT_UUID_REQUIRED_MESSAGE =
+      "tenant.secretRef needs tenant.uuid: set the tenant's UUID, or remove tenant.secretRef"
+          + " to serve all tenants";
+
+  /** On AutoscalingSpec. */
+  public static final String MIN_NOT_ABOVE_MAX_RULE =
+      "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas";
+
+  public static final String MIN_NOT_ABOVE_MAX_MESSAGE =
+      "autoscaling.minReplicas must not exceed autoscaling.maxReplicas:"
+          + " lower minReplicas or raise maxReplicas";
+
+  /** On AutoscalingSpec. */
+  public static final String CPU_MIN_AT_LEAST_ONE_RULE =
+      "!has(self.mode) || self.mode != 'Cpu' || !has(self.minReplicas) || self.minReplicas >= 1";
+
+  public static final String CPU_MIN_AT_LEAST_ONE_MESSAGE =
+      "autoscaling.minReplicas must be at least 1 when autoscaling.mode is Cpu"
+          + " (a HorizontalPodAutoscaler cannot scale to zero): use mode Backlog to scale to zero";
+
+  /** On FallbackSpec. */
+  public static final String FIXED_FALLBACK_NEEDS_REPLICAS_RULE =
+      "!has(self.policy) || self.policy != 'Fixed' || has(self.replicas)";
+
+  public static final String FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE =
+      "autoscaling.fallback.replicas is required when autoscaling.fallback.policy is Fixed";
+
+  /** On SinkFleetSpec; the schema's default drain timeout stands in when runtime is unset. */
+  public static final String GRACE_ABOVE_DRAIN_RULE =
+      "!has(self.terminationGracePeriodSeconds) || self.terminationGracePeriodSeconds >"
+          + " (has(self.runtime) && has(self.runtime.drainTimeoutSeconds)"
+          + " ? self.runtime.drainTimeoutSeconds : "
+          + RuntimeSpec.DEFAULT_DRAIN_TIMEOUT_SECONDS
+          + ")";
+
+  public static final String GRACE_ABOVE_DRAIN_MESSAGE =
+      "terminationGracePeriodSeconds must be greater than runtime.drainTimeoutSeconds,"
+          + " or running tasks are killed before they drain: raise terminationGracePeriodSeconds"
+          + " or leave it unset (it then defaults to drainTimeoutSeconds + 15)";
+
+  private static final java.util.regex.Pattern SINK_TYPE =
+      java.util.regex.Pattern.compile(ModelPatterns.SINK_TYPE);
+  private static final java.util.regex.Pattern UUID =
+      java.util.regex.Pattern.compile(ModelPatterns.UUID);
+  private static final java.util.regex.Pattern DNS_SUBDOMAIN =
+      java.util.regex.Pattern.compile(ModelPatterns.DNS_SUBDOMAIN);
+  private static final java.util.regex.Pattern SECRET_KEY =
+      java.util.regex.Pattern.compile(ModelPatterns.SECRET_KEY);
+
+  private SinkFleetValidator() {}
+
+  /** Every problem in {@code spec}, in field order; empty when the spec can be acted upon. */
+  public static List<SpecViolation> validate(SinkFleetSpec spec) {
+    var violations = new ArrayList<SpecViolation>();
+    if (spec == null) {
+      violations.add(new SpecViolation("spec", "spec is required"));
+      return violations;
+    }
+    if (isBlank(spec.getSinkType())) {
+      violations.add(
+          new SpecViolation("spec.sinkType", "spec.sinkType is required, e.g. LOCAL:BASE"));
+    } else if (!SINK_TYPE.matcher(spec.getSinkType()).matches()) {
+      violations.add(
+          new SpecViolation(
+              "spec.sinkType",
+              "spec.sinkType '"
+                  + spec.getSinkType()
+                  + "' is not a Sink Type: use letters, digits, '_', '.', '-' separated by ':',"
+                  + " e.g. LOCAL:BASE"));
+    }
+    if (isBlank(spec.getImage())) {
+      violations.add(new SpecViolation("spec.image", "spec.image is required"));
+    }
+    if (spec.getHub() == null || isBlank(spec.getHub().getHost())) {
+      violations.add(
+          new SpecViolation("spec.hub.host", "spec.hub.host is required: the Hub's host name"));
+    }
+    validateAuth(spec.getAuth(), violations);
+    validateTenant(spec.getTenant(), violations);
+    validateAutoscaling(spec.getAutoscaling(), violations);
+    validateGracePeriod(spec, violations);
+    validateEnv(spec.getEnv(), violations);
+    if (spec.getHub() != null
+        && spec.getHub().getTls() != null
+        && spec.getHub().getTls().getCaSecretRef() != null) {
+      validateSecretRef(
+          "spec.hub.tls.caSecretRef", spec.getHub().getTls().getCaSecretRef(), violations);
+    }
+    return violations;
+  }
+
+  private static void validateAuth(AuthSpec auth, List<SpecViolation> violations) {
+    if (auth == null) {
+      violations.add(
+          new SpecViolation(
+              "spec.auth", "spec.auth is required: set auth.clientSecretRef or auth.entraId"));
+      return;
+    }
+    AuthMethod method = auth.getMethod() == null ? AuthMethod.CLIENT_SECRET : auth.getMethod();
+    if (method == AuthMethod.CLIENT_SECRET) {
+      if (auth.getClientSecretRef() == null) {
+        violations.add(
+            new SpecViolation("spec.auth.clientSecretRef", CLIENT_SECRET_REQUIRED_MESSAGE));
+      } else {
+        validateSecretRef("spec.auth.clientSecretRef", auth.getClientSecretRef(), violations);
+      }
+    }
+    if (method == AuthMethod.ENTRA_ID) {
+      var entra = auth.getEntraId();
+      if (entra == null) {
+        violations.add(new SpecViolation("spec.auth.entraId", ENTRA_ID_REQUIRED_MESSAGE));
+      } else {
+        requireUuid("spec.auth.entraId.tenantId", entra.getTenantId(), violations);
+        requireUuid("spec.auth.entraId.clientId", entra.getClientId(), violations);
+      }
+    }
+  }
+
+  private static void validateTenant(TenantSpec tenant, List<SpecViolation> violations) {
+    if (tenant == null) {
+      return;
+    }
+    if (tenant.getSecretRef() != null && isBlank(tenant.getUuid())) {
+      violations.add(new SpecViolation("spec.tenant.uuid", TENANT_UUID_REQUIRED_MESSAGE));
+    } else if (!isBlank(tenant.getUuid())) {
+      requireUuid("spec.tenant.uuid", tenant.getUuid(), violations);
+    }
+    if (tenant.getSecretRef() != null) {
+      validateSecretRef("spec.tenant.secretRef", tenant.getSecretRef(), violations);
+    }
+  }
+
+  private static void validateAutoscaling(
+      AutoscalingSpec autoscaling, List<SpecViolation> violations) {
+    if (autoscaling == null) {
+      return;
+    }
+    Integer min = autoscaling.getMinReplicas();
+    Integer max = autoscaling.getMaxReplicas();
+    if (min != null && max != null && min > max) {
+      violations.add(new SpecViolation("spec.autoscaling.minReplicas", MIN_NOT_ABOVE_MAX_MESSAGE));
+    }
+    if (autoscaling.getMode() == AutoscalingMode.CPU && min != null && min < 1) {
+      violations.add(
+          new SpecViolation("spec.autoscaling.minReplicas", CPU_MIN_AT_LEAST_ONE_MESSAGE));
+    }
+    FallbackSpec fallback = autoscaling.getFallback();
+    if (fallback != null
+        && fallback.getPolicy() == FallbackPolicy.FIXED
+        && fallback.getReplicas() == null) {
+      violations.add(
+          new SpecViolation(
+              "spec.autoscaling.fallback.replicas", FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE));
+    }
+  }
+
+  private static void validateGracePeriod(SinkFleetSpec spec, List<SpecViolation> violations) {
+    Long grace = spec.getTerminationGracePeriodSeconds();
+    if (grace != null && grace <= drainTimeoutSeconds(spec)) {
+      violations.add(
+          new SpecViolation("spec.terminationGracePeriodSeconds", GRACE_ABOVE_DRAIN_MESSAGE));
+    }
+  }
+
+  /**
+   * Not a CEL rule: a CEL check over an unbounded list of strings would exceed the API server's
+   * cost budget, so only the reconciler enforces it.
+   */
+  private static void validateEnv(List<EnvVar> env, List<SpecViolation> violations) {
+    if (env == null) {
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < env.size(); i++) {
+      String name = env.get(i) == null ? null : env.get(i).getName();
+      String field = "spec.env[" + i + "]";
+      if (isBlank(name)) {
+        violations.add(new SpecViolation(field + ".name", "environment variable needs a name"));
+      } else if (SinkEnv.RESERVED.contains(name)) {
+        violations.add(
+            new SpecViolation(
+                field + ".name",
+                "spec.env must not set "
+                    + name
+                    + ": the operator manages it; use the matching SinkFleet field instead"
+                    + " (see docs/sinkfleet-reference.md)"));
+      } else if (!seen.add(name)) {
+        violations.add(
+            new SpecViolation(field + ".name", "spec.env sets " + name + " more than once"));
+      }
+    }
+  }
+
+  private static void validateSecretRef(
+      String field, SecretKeyRef ref, List<SpecViolation> violations) {
+    if (isBlank(ref.getName()) || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
+      violations.add(
+          new SpecViolation(field + ".name", field + ".name must name a Secret in this namespace"));
+    }
+    if (isBlank(ref.getKey()) || !SECRET_KEY.matcher(ref.getKey()).matches()) {
+      violations.add(
+          new SpecViolation(field + ".key", field + ".key must name a key of that Secret"));
+    }
+  }
+
+  private static void requireUuid(String field, String value, List<SpecViolation> violations) {
+    if (isBlank(value) || !UUID.matcher(value).matches()) {
+      violations.add(
+          new SpecViolation(
+              field, field + " must be a UUID such as 8c3a0f7e-4b5d-4e2a-9f1c-0d6b7a8e9f10"));
+    }
+  }
+
+  /** The effective drain timeout: the spec's, else the schema default. */
+  public static int drainTimeoutSeconds(SinkFleetSpec spec) {
+    RuntimeSpec runtime = spec.getRuntime();
+    return runtime == null || runtime.getDrainTimeoutSeconds() == null
+        ? RuntimeSpec.DEFAULT_DRAIN_TIMEOUT_SECONDS
+        : runtime.getDrainTimeoutSeconds();
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}

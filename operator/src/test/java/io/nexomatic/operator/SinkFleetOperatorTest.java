@@ -1,0 +1,394 @@
+package io.nexomatic.operator;
+
+import static io.nexomatic.operator.testing.TestFleets.NAMESPACE;
+import static io.nexomatic.operator.testing.TestFleets.clientSecret;
+import static io.nexomatic.operator.testing.TestFleets.pythonFleet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.nexomatic.operator.children.DeploymentDependent;
+import io.nexomatic.operator.model.AutoscalingMode;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.testing.OperatorHarness;
+import io.nexomatic.operator.testing.TestFleets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The operator end to end against a CRUD mock API server. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SinkFleetOperatorTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private OperatorHarness harness;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    harness = new OperatorHarness();
+    client = harness.client();
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  void createsEveryChildOwnedByTheFleetWithoutAFinalizer() {
+    client.resource(clientSecret("first")).create();
+    var fleet = client.resource(pythonFleet()).create();
+
+    var deployment = awaitChild(Deployment.class, "python");
+    var secret = awaitChild(Secret.class, "python-credentials");
+    var account = awaitChild(ServiceAccount.class, "python");
+    var pdb = awaitChild(PodDisruptionBudget.class, "python");
+
+    for (HasMetadata child : List.of(deployment, secret, account, pdb)) {
+      assertThat(child.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(ref -> assertOwnedBy(ref, fleet));
+      assertThat(child.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/managed-by", "nexomatic-operator");
+    }
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(secret.getData()).containsOnlyKeys("client-secret");
+    assertThat(child(HorizontalPodAutoscaler.class, "python")).isEmpty();
+    var status = awaitFleet(f -> assertThat(ready(f).getReason()).isEqualTo("RolloutInProgress"));
+    assertThat(status.getMetadata().getFinalizers()).isEmpty();
+    assertThat(status.getStatus().getDesiredReplicas()).isEqualTo(2);
+    assertThat(status.getStatus().getSelector())
+        .isEqualTo("app.kubernetes.io/name=nexomatic-sink,app.kubernetes.io/instance=python");
+  }
+
+  @Test
+  void reportsAvailableOnceTheDeploymentHasRolledOut() {
+    client.resource(clientSecret("first")).create();
+    client.resource(pythonFleet()).create();
+    awaitChild(Deployment.class, "python");
+
+    markDeploymentRolledOut(2);
+
+    awaitFleet(
+        f -> {
+          assertThat(ready(f).getStatus()).isEqualTo("True");
+          assertThat(ready(f).getReason()).isEqualTo("Available");
+          assertThat(f.getStatus().getReadyReplicas()).isEqualTo(2);
+        });
+  }
+
+  @Test
+  void changingTheImageRollsOutANewPodTemplate() {
+    client.resource(clientSecret("first")).create();
+    client.resource(pythonFleet()).create();
+    awaitChild(Deployment.class, "python");
+
+    editFleet(f -> f.getSpec().setImage("registry.example.com/nexomatic/sink-python:1.1.0"));
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(image(child(Deployment.class, "python").orElseThrow()))
+                    .isEqualTo("registry.example.com/nexomatic/sink-python:1.1.0"));
+  }
+
+  @Test
+  void rotatingTheUsersSecretUpdatesTheCopyAndRollsThePods() {
+    client.resource(clientSecret("first")).create();
+    client.resource(pythonFleet()).create();
+    String before = credentialsHash(awaitChild(Deployment.class, "python"));
+
+    client.resource(clientSecret("second")).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(credentialsHash(child(Deployment.class, "python").orElseThrow()))
+                  .isNotEqualTo(before);
+              assertThat(child(Secret.class, "python-credentials").orElseThrow().getData())
+                  .containsEntry("client-secret", TestFleets.base64("second"));
+            });
+  }
+
+  @Test
+  void cpuThenBacklogThenNoneMovesReplicaOwnershipBetweenHpaAndDeployment() {
+    client.resource(clientSecret("first")).create();
+    client.resource(pythonFleet()).create();
+    awaitChild(Deployment.class, "python");
+
+    editFleet(
+        f -> {
+          f.getSpec().getAutoscaling().setMode(AutoscalingMode.CPU);
+          f.getSpec().getAutoscaling().setMinReplicas(2);
+          f.getSpec().getAutoscaling().setMaxReplicas(6);
+        });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var hpa = child(HorizontalPodAutoscaler.class, "python").orElseThrow();
+              assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
+              assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                  .as("replicas are the HPA's while it exists")
+                  .isNull();
+            });
+
+    editFleet(f -> f.getSpec().getAutoscaling().setMode(AutoscalingMode.BACKLOG));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(child(HorizontalPodAutoscaler.class, "python")).isEmpty();
+              assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                  .as("Backlog starts at minReplicas")
+                  .isEqualTo(2);
+            });
+
+    editFleet(
+        f -> {
+          f.getSpec().getAutoscaling().setMode(AutoscalingMode.NONE);
+          f.getSpec().setReplicas(4);
+        });
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                    .isEqualTo(4));
+  }
+
+  @Test
+  void suspendingScalesToZeroAndResumingRestoresTheFleet() {
+    client.resource(clientSecret("first")).create();
+    client.resource(pythonFleet()).create();
+    awaitChild(Deployment.class, "python");
+
+    editFleet(f -> f.getSpec().setSuspend(true));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                    .isZero());
+    markDeploymentRolledOut(0);
+    awaitFleet(f -> assertThat(ready(f).getReason()).isEqualTo("Suspended"));
+
+    editFleet(f -> f.getSpec().setSuspend(false));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                    .isEqualTo(2));
+  }
+
+  @Test
+  void aMissingSecretIsReportedAndTheFleetRecoversWhenItAppears() {
+    client.resource(pythonFleet()).create();
+
+    awaitFleet(
+        f -> {
+          assertThat(ready(f).getReason()).isEqualTo("SecretNotFound");
+          assertThat(ready(f).getMessage()).contains("python-sink-secret");
+          assertThat(condition(f, "Degraded").getStatus()).isEqualTo("True");
+        });
+    await().atMost(TIMEOUT).until(() -> eventReasons().contains("SecretNotFound"));
+    assertThat(child(Deployment.class, "python")).isEmpty();
+
+    client.resource(clientSecret("late")).create();
+
+    awaitChild(Deployment.class, "python");
+    awaitFleet(f -> assertThat(ready(f).getReason()).isEqualTo("RolloutInProgress"));
+  }
+
+  @Test
+  void aSecretWithoutTheReferencedKeyIsReportedByKeyName() {
+    var secret = clientSecret("x");
+    secret.setData(java.util.Map.of("other-key", TestFleets.base64("x")));
+    client.resource(secret).create();
+    client.resource(pythonFleet()).create();
+
+    awaitFleet(
+        f -> {
+          assertThat(ready(f).getReason()).isEqualTo("SecretKeyMissing");
+          assertThat(ready(f).getMessage()).contains("client-secret").contains("other-key");
+        });
+  }
+
+  @Test
+  void anInvalidSpecIsReportedNamingTheFieldAndTouchesNoChild() {
+    client.resource(clientSecret("first")).create();
+    var fleet = pythonFleet();
+    fleet
+        .getSpec()
+        .setEnv(List.of(new EnvVarBuilder().withName("HUB_HOST").withValue("elsewhere").build()));
+    client.resource(fleet).create();
+
+    awaitFleet(
+        f -> {
+          assertThat(ready(f).getReason()).isEqualTo("InvalidSpec");
+          assertThat(ready(f).getMessage()).contains("HUB_HOST");
+          assertThat(condition(f, "Stalled").getStatus()).isEqualTo("True");
+        });
+    await().atMost(TIMEOUT).until(() -> eventReasons().contains("InvalidSpec"));
+    assertThat(child(Deployment.class, "python")).isEmpty();
+  }
+
+  @Test
+  void deletingTheFleetIsNotHeldUpAndLeavesChildrenToGarbageCollection() {
+    client.resource(clientSecret("first")).create();
+    var fleet = client.resource(pythonFleet()).create();
+    var deployment = awaitChild(Deployment.class, "python");
+
+    client.resource(fleet).delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.resources(SinkFleet.class).inNamespace(NAMESPACE).withName("python").get()
+                    == null);
+    assertThat(deployment.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertOwnedBy(ref, fleet));
+  }
+
+  @Test
+  void aNoOpReconcileIssuesNoWrites() {
+    client.resource(clientSecret("first")).create();
+    client.resource(pythonFleet()).create();
+    awaitChild(Deployment.class, "python");
+    markDeploymentRolledOut(2);
+    awaitFleet(f -> assertThat(ready(f).getReason()).isEqualTo("Available"));
+    await().atMost(TIMEOUT).until(() -> eventReasons().contains("Available"));
+
+    int reconciliations = harness.finishedReconciliations();
+    int writesBefore = harness.writes().size();
+    // A label on the referenced Secret triggers a reconciliation that must change nothing.
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .withName(TestFleets.CLIENT_SECRET_NAME)
+        .edit(
+            s -> {
+              s.getMetadata().getLabels().put("touched", "yes");
+              return s;
+            });
+    await().atMost(TIMEOUT).until(() -> harness.finishedReconciliations() > reconciliations);
+
+    var writes = harness.writes();
+    assertThat(writes.subList(writesBefore, writes.size()))
+        .as("write requests after the no-op reconciliation")
+        .allMatch(w -> w.endsWith("/secrets/" + TestFleets.CLIENT_SECRET_NAME))
+        .hasSize(1);
+  }
+
+  private SinkFleet awaitFleet(Consumer<SinkFleet> assertion) {
+    return await()
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              var f =
+                  client.resources(SinkFleet.class).inNamespace(NAMESPACE).withName("python").get();
+              assertion.accept(f);
+              return f;
+            },
+            f -> true);
+  }
+
+  private void editFleet(Consumer<SinkFleet> change) {
+    client
+        .resources(SinkFleet.class)
+        .inNamespace(NAMESPACE)
+        .withName("python")
+        .edit(
+            f -> {
+              change.accept(f);
+              return f;
+            });
+  }
+
+  /** Plays the Deployment controller: all {@code replicas} pods updated, ready and available. */
+  private void markDeploymentRolledOut(int replicas) {
+    var deployment = child(Deployment.class, "python").orElseThrow();
+    deployment.setStatus(
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(deployment.getMetadata().getGeneration())
+            .withReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas)
+            .build());
+    client.resource(deployment).updateStatus();
+  }
+
+  private <T extends HasMetadata> T awaitChild(Class<T> type, String name) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(() -> child(type, name), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private <T extends HasMetadata> Optional<T> child(Class<T> type, String name) {
+    return Optional.ofNullable(client.resources(type).inNamespace(NAMESPACE).withName(name).get());
+  }
+
+  private List<String> eventReasons() {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private static Condition ready(SinkFleet fleet) {
+    return condition(fleet, "Ready");
+  }
+
+  private static Condition condition(SinkFleet fleet, String type) {
+    return fleet.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String image(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private static String credentialsHash(Deployment deployment) {
+    return deployment
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get(DeploymentDependent.CREDENTIALS_HASH_ANNOTATION);
+  }
+
+  private static void assertOwnedBy(OwnerReference ref, SinkFleet fleet) {
+    assertThat(ref.getKind()).isEqualTo("SinkFleet");
+    assertThat(ref.getApiVersion()).isEqualTo("sinks.nexomatic.io/v1alpha1");
+    assertThat(ref.getName()).isEqualTo("python");
+    assertThat(ref.getUid()).isEqualTo(fleet.getMetadata().getUid());
+  }
+}

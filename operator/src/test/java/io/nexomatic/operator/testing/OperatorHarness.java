@@ -1,0 +1,90 @@
+package io.nexomatic.operator.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.nexomatic.operator.OperatorSettings;
+import io.nexomatic.operator.SinkFleetOperator;
+import io.nexomatic.operator.scaling.SpecReplicaPlanner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Set;
+
+/**
+ * Runs the real operator wiring ({@link SinkFleetOperator}) against an in-process CRUD mock API
+ * server that has the committed CRD installed.
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+  private final ServerSideApplyDispatcher dispatcher = new ServerSideApplyDispatcher();
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final TestingMetrics metrics = new TestingMetrics();
+  private final Operator operator;
+
+  public OperatorHarness() {
+    server =
+        new KubernetesMockServer(
+            new Context(new KubernetesSerialization().getMapper()),
+            new MockWebServer(),
+            new HashMap<>(),
+            dispatcher,
+            false);
+    server.init();
+    client = server.createClient();
+    client.apiextensions().v1().customResourceDefinitions().resource(committedCrd()).create();
+    var settings = new OperatorSettings(Set.of(), false, "unused", null, "operator-under-test", 0);
+    operator =
+        SinkFleetOperator.create(
+            client,
+            settings,
+            metrics,
+            new SpecReplicaPlanner(),
+            Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+    operator.start();
+  }
+
+  /** A client of the mock API server (the tests' kubectl). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Every write request the server has received. */
+  public java.util.List<String> writes() {
+    return dispatcher.writes();
+  }
+
+  /** Reconciliations the operator has finished. */
+  public int finishedReconciliations() {
+    return metrics.finishedReconciliations();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    client.close();
+    server.destroy();
+  }
+
+  static CustomResourceDefinition committedCrd() {
+    Path crd =
+        Path.of(System.getProperty("nexomatic.committedCrds", "../crds"))
+            .resolve("sinkfleets.sinks.nexomatic.io-v1.yml");
+    try (InputStream in = Files.newInputStream(crd)) {
+      return Serialization.unmarshal(in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the committed CRD " + crd, e);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.nexomatic.operator.testing;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.children.FleetInputs;
+import io.nexomatic.operator.model.AuthSpec;
+import io.nexomatic.operator.model.HubSpec;
+import io.nexomatic.operator.model.SecretKeyRef;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.model.SinkFleetSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** Valid fleets and Secrets to start each test from. */
+public final class TestFleets {
+
+  public static final String NAMESPACE = "sinks";
+  public static final String CLIENT_SECRET_NAME = "python-sink-secret";
+  public static final String CLIENT_SECRET_KEY = "client-secret";
+
+  private TestFleets() {}
+
+  /** A Python fleet of two sinks authenticating with a client secret. */
+  public static SinkFleet pythonFleet() {
+    var spec = new SinkFleetSpec();
+    spec.setSinkType("LOCAL:BASE");
+    spec.setImage("registry.example.com/nexomatic/sink-python:1.0.0");
+    var hub = new HubSpec();
+    hub.setHost("hub.nexomatic.svc");
+    spec.setHub(hub);
+    var auth = new AuthSpec();
+    auth.setClientSecretRef(new SecretKeyRef(CLIENT_SECRET_NAME, CLIENT_SECRET_KEY));
+    spec.setAuth(auth);
+    spec.setReplicas(2);
+    var fleet = new SinkFleet();
+    fleet.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("python")
+            .withNamespace(NAMESPACE)
+            .withUid("5b7e3c1a-0000-4000-8000-000000000001")
+            .withGeneration(1L)
+            .build());
+    fleet.setSpec(spec);
+    return fleet;
+  }
+
+  /** The user's Secret the Python fleet references. */
+  public static Secret clientSecret(String value) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(CLIENT_SECRET_NAME)
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .addToData(CLIENT_SECRET_KEY, base64(value))
+        .build();
+  }
+
+  /** Inputs as the reconciler would resolve them for a client secret {@code value}. */
+  public static FleetInputs inputs(OptionalInt replicas, String clientSecret) {
+    return new FleetInputs(
+        replicas,
+        new DerivedCredentials(
+            Map.of(
+                DerivedCredentials.CLIENT_SECRET_KEY,
+                clientSecret.getBytes(StandardCharsets.UTF_8)),
+            null));
+  }
+
+  public static String base64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+}
