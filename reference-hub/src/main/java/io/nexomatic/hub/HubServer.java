@@ -1,0 +1,122 @@
+package io.nexomatic.hub;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.nexomatic.hub.auth.AuthInterceptor;
+import io.nexomatic.hub.auth.Authenticator;
+import io.nexomatic.hub.auth.Credentials;
+import io.nexomatic.hub.core.HubCore;
+import io.nexomatic.hub.grpc.HubAdminService;
+import io.nexomatic.hub.grpc.SinkHubService;
+import io.nexomatic.hub.store.TaskJournal;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference Hub as a gRPC server: SinkHub and HubAdmin behind authentication, plus the standard
+ * health service and server reflection (so grpcurl and grpc_health_probe work).
+ */
+public final class HubServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HubServer.class);
+
+  private final Server server;
+  private final HubCore core;
+  private final TaskJournal journal;
+  private final ScheduledExecutorService timer;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  /**
+   * Builds the server on a caller-supplied builder (Netty for real use, in-process for tests). The
+   * journal is closed with the server.
+   */
+  public HubServer(
+      ServerBuilder<?> builder, HubConfig config, Credentials credentials, TaskJournal journal) {
+    this.journal = journal;
+    this.core = new HubCore(config, journal);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "hub-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    AuthInterceptor auth = new AuthInterceptor(new Authenticator(credentials));
+    this.server =
+        builder
+            .addService(ServerInterceptors.intercept(new SinkHubService(core, config), auth))
+            .addService(ServerInterceptors.intercept(new HubAdminService(core, timer), auth))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
+    long tick = config.tickInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A Netty server builder on {@code host:port} (0 for an ephemeral port) whose keepalive policy
+   * permits the sinks' keepalive pings and detects dead peers.
+   */
+  public static NettyServerBuilder nettyBuilder(String host, int port) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .maxInboundMessageSize(4 * 1024 * 1024);
+  }
+
+  private void tick() {
+    try {
+      core.tick();
+    } catch (RuntimeException e) {
+      log.error("hub timer failed", e);
+    }
+  }
+
+  /** Starts listening. */
+  public HubServer start() throws IOException {
+    server.start();
+    health.setStatus("", ServingStatus.SERVING);
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The state machine, for in-process tests and the demo. */
+  public HubCore core() {
+    return core;
+  }
+
+  /** Stops accepting calls, ends open streams, and closes the journal. Bounded to 5 seconds. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(3, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    timer.shutdownNow();
+    synchronized (core) {
+      journal.close();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.nexomatic.hub.store;
+
+import io.nexomatic.protocol.v1.Task;
+import java.util.List;
+
+/**
+ * Where the Hub writes its state so it survives a restart. Called synchronously before the Hub
+ * acknowledges anything, so an acknowledged submit or result is never lost.
+ */
+public interface TaskJournal extends AutoCloseable {
+
+  /** A persisted task (unmasked) with its enqueue order. */
+  record StoredTask(Task task, long seq) {}
+
+  /** A persisted log of a task's current attempt. */
+  record StoredLog(int attempt, byte[] data, boolean eof) {}
+
+  /** Inserts or replaces a task's snapshot. */
+  void save(Task task, long seq);
+
+  /** Appends log bytes of an attempt at an offset (the Hub only appends contiguously). */
+  void appendLog(String taskId, int attempt, long offset, byte[] data, boolean eof);
+
+  /** Every task, in enqueue order. */
+  List<StoredTask> loadTasks();
+
+  /** A task's stored log, or null when none. */
+  StoredLog loadLog(String taskId);
+
+  @Override
+  void close();
+
+  /** A journal that keeps nothing: the Hub's state lives in memory only. */
+  static TaskJournal inMemory() {
+    return new TaskJournal() {
+      @Override
+      public void save(Task task, long seq) {}
+
+      @Override
+      public void appendLog(String taskId, int attempt, long offset, byte[] data, boolean eof) {}
+
+      @Override
+      public List<StoredTask> loadTasks() {
+        return List.of();
+      }
+
+      @Override
+      public StoredLog loadLog(String taskId) {
+        return null;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}
