@@ -1,0 +1,64 @@
+package io.nexomatic.sink.exec;
+
+import io.nexomatic.protocol.v1.LogSummary;
+import io.nexomatic.protocol.v1.TaskResult;
+import io.nexomatic.protocol.v1.TaskState;
+import io.nexomatic.sink.log.LogStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one attempt ended.
+ *
+ * @param state SUCCESS, WARNING or ERROR
+ * @param resultCode the module's exit code (0 for success)
+ * @param messages result messages in order: warnings, the error text, returned strings
+ * @param dataJson the module's returned data as JSON; empty when none
+ * @param startedAt when the process started
+ * @param finishedAt when the outcome was determined
+ * @param log output accounting
+ * @param interrupted true when the sink stopped the task (cancel, force kill), not the module
+ */
+public record TaskOutcome(
+    TaskState state,
+    int resultCode,
+    List<String> messages,
+    String dataJson,
+    Instant startedAt,
+    Instant finishedAt,
+    LogStats log,
+    boolean interrupted) {
+
+  /** Validates and copies the fields. */
+  public TaskOutcome {
+    Objects.requireNonNull(state, "state");
+    if (state != TaskState.SUCCESS && state != TaskState.WARNING && state != TaskState.ERROR) {
+      throw new IllegalArgumentException("an outcome is SUCCESS, WARNING or ERROR, not " + state);
+    }
+    messages = List.copyOf(messages);
+    dataJson = dataJson == null ? "" : dataJson;
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    Objects.requireNonNull(log, "log");
+  }
+
+  /** The protocol result for this outcome, for the given task attempt. */
+  public TaskResult toResult(String taskId, int attempt) {
+    return TaskResult.newBuilder()
+        .setTask(
+            io.nexomatic.protocol.v1.TaskRef.newBuilder().setTaskId(taskId).setAttempt(attempt))
+        .setState(state)
+        .setResultCode(resultCode)
+        .addAllMessages(messages)
+        .setDataJson(dataJson)
+        .setStartedAtMs(startedAt.toEpochMilli())
+        .setFinishedAtMs(finishedAt.toEpochMilli())
+        .setLog(
+            LogSummary.newBuilder()
+                .setProducedBytes(log.producedBytes())
+                .setForwardedBytes(log.forwardedBytes())
+                .setDroppedBytes(log.droppedBytes()))
+        .build();
+  }
+}
