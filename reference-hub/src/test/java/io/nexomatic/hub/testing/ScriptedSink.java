@@ -207,11 +207,11 @@ public final class ScriptedSink implements AutoCloseable {
 
   /** The next message, which must be of this kind (heartbeat acks are skipped unless asked for). */
   public HubMessage expect(HubMessage.BodyCase kind) {
-    HubMessage m = next(Duration.ofSeconds(5));
+    HubMessage m = next(Duration.ofSeconds(60));
     while (m != null
         && kind != HubMessage.BodyCase.HEARTBEAT_ACK
         && m.getBodyCase() == HubMessage.BodyCase.HEARTBEAT_ACK) {
-      m = next(Duration.ofSeconds(5));
+      m = next(Duration.ofSeconds(60));
     }
     assertThat(m).as("expected a %s from the Hub", kind).isNotNull();
     assertThat(m.getBodyCase()).as("message from the Hub: %s", m).isEqualTo(kind);
@@ -283,7 +283,7 @@ public final class ScriptedSink implements AutoCloseable {
             .setEof(eof)
             .build());
     try {
-      return logAcks.poll(5, TimeUnit.SECONDS);
+      return logAcks.poll(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
