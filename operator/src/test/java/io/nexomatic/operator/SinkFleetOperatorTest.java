@@ -292,7 +292,7 @@ class SinkFleetOperatorTest {
         .withName(TestFleets.CLIENT_SECRET_NAME)
         .edit(
             s -> {
-              s.getMetadata().getLabels().put("touched", "yes");
+              s.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
               return s;
             });
     await().atMost(TIMEOUT).until(() -> harness.finishedReconciliations() > reconciliations);

@@ -15,12 +15,14 @@ import io.nexomatic.operator.validation.SinkFleetValidator;
 public class AuthSpec {
 
   /** ClientSecret (the Sink Type's client secret) or EntraId (Azure Workload Identity). */
-  @JsonPropertyDescription("ClientSecret (the Sink Type's client secret) or EntraId (Azure Workload Identity).")
+  @JsonPropertyDescription(
+      "ClientSecret (the Sink Type's client secret) or EntraId (Azure Workload Identity).")
   @Default("ClientSecret")
   private AuthMethod method = AuthMethod.CLIENT_SECRET;
 
   /** The Secret key holding the Sink Type's client secret; required for ClientSecret. */
-  @JsonPropertyDescription("The Secret key holding the Sink Type's client secret; required for ClientSecret.")
+  @JsonPropertyDescription(
+      "The Secret key holding the Sink Type's client secret; required for ClientSecret.")
   private SecretKeyRef clientSecretRef;
 
   /** The Entra ID application the sinks act as; required for EntraId. */

@@ -20,7 +20,8 @@ public class AutoscalingSpec {
    * None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica
    * count. Backlog: the operator sizes the fleet from the Hub's queue.
    */
-  @JsonPropertyDescription("None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica count. Backlog: the operator sizes the fleet from the Hub's queue.")
+  @JsonPropertyDescription(
+      "None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica count. Backlog: the operator sizes the fleet from the Hub's queue.")
   @Default("None")
   private AutoscalingMode mode = AutoscalingMode.NONE;
 
@@ -37,7 +38,8 @@ public class AutoscalingSpec {
   private Integer maxReplicas = 10;
 
   /** Cpu: the average CPU utilisation, in percent of requests, the HPA aims for. */
-  @JsonPropertyDescription("Cpu: the average CPU utilisation, in percent of requests, the HPA aims for.")
+  @JsonPropertyDescription(
+      "Cpu: the average CPU utilisation, in percent of requests, the HPA aims for.")
   @Default("80")
   @Min(1)
   @Max(1000)

@@ -17,7 +17,8 @@ public class EntraIdSpec {
    * The client id of the managed identity or app registration federated with the fleet's
    * ServiceAccount; becomes AZURE_CLIENT_ID and the azure.workload.identity/client-id annotation.
    */
-  @JsonPropertyDescription("The client id of the managed identity or app registration federated with the fleet's ServiceAccount; becomes AZURE_CLIENT_ID and the azure.workload.identity/client-id annotation.")
+  @JsonPropertyDescription(
+      "The client id of the managed identity or app registration federated with the fleet's ServiceAccount; becomes AZURE_CLIENT_ID and the azure.workload.identity/client-id annotation.")
   @Required
   @Pattern(ModelPatterns.UUID)
   private String clientId;

@@ -13,7 +13,8 @@ import io.nexomatic.operator.validation.SinkFleetValidator;
 public class FallbackSpec {
 
   /** KeepCurrent keeps the last decision; Fixed runs fallback.replicas sinks. */
-  @JsonPropertyDescription("KeepCurrent keeps the last decision; Fixed runs fallback.replicas sinks.")
+  @JsonPropertyDescription(
+      "KeepCurrent keeps the last decision; Fixed runs fallback.replicas sinks.")
   @Default("KeepCurrent")
   private FallbackPolicy policy = FallbackPolicy.KEEP_CURRENT;
 

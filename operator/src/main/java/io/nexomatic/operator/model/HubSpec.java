@@ -11,7 +11,8 @@ import io.fabric8.generator.annotation.Size;
 public class HubSpec {
 
   /** Host name of the Hub's gRPC endpoint (use the Service name inside the cluster). */
-  @JsonPropertyDescription("Host name of the Hub's gRPC endpoint (use the Service name inside the cluster).")
+  @JsonPropertyDescription(
+      "Host name of the Hub's gRPC endpoint (use the Service name inside the cluster).")
   @Required
   @Size(min = 1, max = 253)
   private String host;

@@ -16,11 +16,13 @@ public class HubTlsSpec {
    * A Secret key holding the PEM CA bundle that signs the Hub's certificate; when unset the image's
    * trust store is used. Mounted read-only; rotating it rolls the fleet.
    */
-  @JsonPropertyDescription("A Secret key holding the PEM CA bundle that signs the Hub's certificate; when unset the image's trust store is used. Mounted read-only; rotating it rolls the fleet.")
+  @JsonPropertyDescription(
+      "A Secret key holding the PEM CA bundle that signs the Hub's certificate; when unset the image's trust store is used. Mounted read-only; rotating it rolls the fleet.")
   private SecretKeyRef caSecretRef;
 
   /** Overrides the name checked against the Hub's certificate (defaults to hub.host). */
-  @JsonPropertyDescription("Overrides the name checked against the Hub's certificate (defaults to hub.host).")
+  @JsonPropertyDescription(
+      "Overrides the name checked against the Hub's certificate (defaults to hub.host).")
   @Size(max = 253)
   private String serverName;
 

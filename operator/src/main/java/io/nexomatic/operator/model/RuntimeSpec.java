@@ -12,7 +12,8 @@ public class RuntimeSpec {
   public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 120;
 
   /** Bytes of log kept per task (head plus tail); the rest is dropped with a marker. */
-  @JsonPropertyDescription("Bytes of log kept per task (head plus tail); the rest is dropped with a marker.")
+  @JsonPropertyDescription(
+      "Bytes of log kept per task (head plus tail); the rest is dropped with a marker.")
   @Default("5242880")
   @Min(1024)
   private Long maxLogBytes = 5_242_880L;
@@ -37,7 +38,8 @@ public class RuntimeSpec {
   private Integer concurrency = 1;
 
   /** Extra tasks a sink may hold beyond its concurrency; the runtime's default when unset. */
-  @JsonPropertyDescription("Extra tasks a sink may hold beyond its concurrency; the runtime's default when unset.")
+  @JsonPropertyDescription(
+      "Extra tasks a sink may hold beyond its concurrency; the runtime's default when unset.")
   @Min(0)
   @Max(256)
   private Integer prefetch;
@@ -46,7 +48,8 @@ public class RuntimeSpec {
    * Seconds a terminating sink lets running tasks finish before handing them back; must stay below
    * the pod's terminationGracePeriodSeconds.
    */
-  @JsonPropertyDescription("Seconds a terminating sink lets running tasks finish before handing them back; must stay below the pod's terminationGracePeriodSeconds.")
+  @JsonPropertyDescription(
+      "Seconds a terminating sink lets running tasks finish before handing them back; must stay below the pod's terminationGracePeriodSeconds.")
   @Default("120")
   @Min(1)
   private Integer drainTimeoutSeconds = DEFAULT_DRAIN_TIMEOUT_SECONDS;

@@ -25,14 +25,16 @@ import java.util.Map;
 public class SinkFleetSpec {
 
   /** The Sink Type the sinks serve, e.g. LOCAL:BASE or LOCAL:PWSH; becomes CLIENT_ID. */
-  @JsonPropertyDescription("The Sink Type the sinks serve, e.g. LOCAL:BASE or LOCAL:PWSH; becomes CLIENT_ID.")
+  @JsonPropertyDescription(
+      "The Sink Type the sinks serve, e.g. LOCAL:BASE or LOCAL:PWSH; becomes CLIENT_ID.")
   @Required
   @Size(min = 1, max = 128)
   @Pattern(ModelPatterns.SINK_TYPE)
   private String sinkType;
 
   /** The sink image (its entrypoint runs the sink runtime; the operator sets no command). */
-  @JsonPropertyDescription("The sink image (its entrypoint runs the sink runtime; the operator sets no command).")
+  @JsonPropertyDescription(
+      "The sink image (its entrypoint runs the sink runtime; the operator sets no command).")
   @Required
   @Size(min = 1, max = 1024)
   private String image;
@@ -47,11 +49,13 @@ public class SinkFleetSpec {
 
   /** The Hub the sinks connect to. */
   @JsonPropertyDescription("The Hub the sinks connect to.")
-  @Required private HubSpec hub;
+  @Required
+  private HubSpec hub;
 
   /** How sinks authenticate to the Hub. */
   @JsonPropertyDescription("How sinks authenticate to the Hub.")
-  @Required private AuthSpec auth;
+  @Required
+  private AuthSpec auth;
 
   /** Pins the fleet to one tenant; without it the sinks serve all tenants. */
   @JsonPropertyDescription("Pins the fleet to one tenant; without it the sinks serve all tenants.")
@@ -63,19 +67,22 @@ public class SinkFleetSpec {
   private RuntimeSpec runtime = new RuntimeSpec();
 
   /** Sinks to run when autoscaling.mode is None; the scale subresource writes it. */
-  @JsonPropertyDescription("Sinks to run when autoscaling.mode is None; the scale subresource writes it.")
+  @JsonPropertyDescription(
+      "Sinks to run when autoscaling.mode is None; the scale subresource writes it.")
   @SpecReplicas
   @Default("1")
   @Min(0)
   private Integer replicas = 1;
 
   /** Autoscaling: None (replicas decides), Cpu (an HPA) or Backlog (the Hub's queue). */
-  @JsonPropertyDescription("Autoscaling: None (replicas decides), Cpu (an HPA) or Backlog (the Hub's queue).")
+  @JsonPropertyDescription(
+      "Autoscaling: None (replicas decides), Cpu (an HPA) or Backlog (the Hub's queue).")
   @Default("{}")
   private AutoscalingSpec autoscaling = new AutoscalingSpec();
 
   /** Scales the fleet to zero while true, whatever the autoscaling mode; resumes when false. */
-  @JsonPropertyDescription("Scales the fleet to zero while true, whatever the autoscaling mode; resumes when false.")
+  @JsonPropertyDescription(
+      "Scales the fleet to zero while true, whatever the autoscaling mode; resumes when false.")
   @Default("false")
   private Boolean suspend = false;
 
@@ -108,14 +115,16 @@ public class SinkFleetSpec {
   private Map<String, String> podAnnotations;
 
   /** Extra labels on the sink pods (the app.kubernetes.io labels are the operator's). */
-  @JsonPropertyDescription("Extra labels on the sink pods (the app.kubernetes.io labels are the operator's).")
+  @JsonPropertyDescription(
+      "Extra labels on the sink pods (the app.kubernetes.io labels are the operator's).")
   private Map<String, String> podLabels;
 
   /**
    * Extra environment variables of the sink container, appended after the operator's; the variables
    * the operator sets (HUB_HOST, CLIENT_ID, ...) cannot be overridden.
    */
-  @JsonPropertyDescription("Extra environment variables of the sink container, appended after the operator's; the variables the operator sets (HUB_HOST, CLIENT_ID, ...) cannot be overridden.")
+  @JsonPropertyDescription(
+      "Extra environment variables of the sink container, appended after the operator's; the variables the operator sets (HUB_HOST, CLIENT_ID, ...) cannot be overridden.")
   @Size(max = 100)
   private List<EnvVar> env;
 
@@ -123,7 +132,8 @@ public class SinkFleetSpec {
    * Seconds a terminating sink pod gets before it is killed; defaults to
    * runtime.drainTimeoutSeconds + 15 and must be above it.
    */
-  @JsonPropertyDescription("Seconds a terminating sink pod gets before it is killed; defaults to runtime.drainTimeoutSeconds + 15 and must be above it.")
+  @JsonPropertyDescription(
+      "Seconds a terminating sink pod gets before it is killed; defaults to runtime.drainTimeoutSeconds + 15 and must be above it.")
   @Min(1)
   private Long terminationGracePeriodSeconds;
 

@@ -17,7 +17,8 @@ public class SinkFleetStatus {
 
   /** Sink pods that exist (the Deployment's status.replicas). */
   @JsonPropertyDescription("Sink pods that exist (the Deployment's status.replicas).")
-  @StatusReplicas private Integer replicas;
+  @StatusReplicas
+  private Integer replicas;
 
   /** Sink pods whose Hub session is established (readiness). */
   @JsonPropertyDescription("Sink pods whose Hub session is established (readiness).")
@@ -29,21 +30,25 @@ public class SinkFleetStatus {
 
   /** Label selector of the fleet's pods, for the scale subresource. */
   @JsonPropertyDescription("Label selector of the fleet's pods, for the scale subresource.")
-  @LabelSelector private String selector;
+  @LabelSelector
+  private String selector;
 
   /**
    * Ready, Progressing, Degraded, and Stalled / Reconciling for kstatus readers; reasons are stable
    * (see docs/sinkfleet-reference.md).
    */
-  @JsonPropertyDescription("Ready, Progressing, Degraded, and Stalled / Reconciling for kstatus readers; reasons are stable (see docs/sinkfleet-reference.md).")
+  @JsonPropertyDescription(
+      "Ready, Progressing, Degraded, and Stalled / Reconciling for kstatus readers; reasons are stable (see docs/sinkfleet-reference.md).")
   private List<Condition> conditions = new ArrayList<>();
 
   /** Sinks of this fleet connected to the Hub (filled by the backlog autoscaler). */
-  @JsonPropertyDescription("Sinks of this fleet connected to the Hub (filled by the backlog autoscaler).")
+  @JsonPropertyDescription(
+      "Sinks of this fleet connected to the Hub (filled by the backlog autoscaler).")
   private Integer connectedSinks;
 
   /** Connected sinks running at least one task (filled by the backlog autoscaler). */
-  @JsonPropertyDescription("Connected sinks running at least one task (filled by the backlog autoscaler).")
+  @JsonPropertyDescription(
+      "Connected sinks running at least one task (filled by the backlog autoscaler).")
   private Integer busySinks;
 
   /** Tasks queued at the Hub for this fleet's Sink Type and tenant. */

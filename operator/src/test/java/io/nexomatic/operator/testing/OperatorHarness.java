@@ -1,9 +1,9 @@
 package io.nexomatic.operator.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -36,7 +36,7 @@ public final class OperatorHarness implements AutoCloseable {
   public OperatorHarness() {
     server =
         new KubernetesMockServer(
-            new Context(new KubernetesSerialization().getMapper()),
+            new Context(new ObjectMapper()),
             new MockWebServer(),
             new HashMap<>(),
             dispatcher,
