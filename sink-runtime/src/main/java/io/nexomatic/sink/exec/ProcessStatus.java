@@ -2,6 +2,7 @@ package io.nexomatic.sink.exec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,6 +32,33 @@ public final class ProcessStatus {
       }
       // No procfs (not Linux): fall back to what Java knows.
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+  }
+
+  /**
+   * Whether any live process belongs to process group {@code pgid}, judged from /proc; true when
+   * that cannot be read (not Linux), so callers err on the side of signalling.
+   */
+  public static boolean groupMayHaveMembers(long pgid) {
+    Path proc = Path.of("/proc");
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
+      for (Path dir : dirs) {
+        String s;
+        try {
+          s = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+          continue; // exited while we looked
+        }
+        // After "pid (comm) ": state, ppid, pgrp.
+        int close = s.lastIndexOf(')');
+        String[] f = s.substring(close + 2).split(" ", 4);
+        if (f.length >= 3 && f[2].equals(Long.toString(pgid)) && !f[0].equals("Z")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return true;
     }
   }
 

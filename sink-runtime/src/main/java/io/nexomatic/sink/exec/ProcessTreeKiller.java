@@ -67,7 +67,10 @@ public final class ProcessTreeKiller {
    * that would otherwise outlive the task and hold its output pipe open.
    */
   public void killRemainingGroup(long pgid) {
-    signalGroup(pgid, "KILL");
+    // Most tasks leave nothing behind: skip spawning `kill` then, it would double the spawns.
+    if (ProcessStatus.groupMayHaveMembers(pgid)) {
+      signalGroup(pgid, "KILL");
+    }
   }
 
   private void poll(
