@@ -29,7 +29,10 @@ class SinkMainTest {
     int code = exec(Map.of("CLIENT_SECRET", "do-not-print-me", "HUB_PORT", "0"));
     assertThat(code).isEqualTo(2);
     String e = err.toString(StandardCharsets.UTF_8);
-    assertThat(e).contains("HUB_HOST is required").contains("HUB_PORT is 0").doesNotContain("do-not-print-me");
+    assertThat(e)
+        .contains("HUB_HOST is required")
+        .contains("HUB_PORT is 0")
+        .doesNotContain("do-not-print-me");
   }
 
   @Test
@@ -37,7 +40,8 @@ class SinkMainTest {
     Path ready = tmp.resolve("ready");
     Map<String, String> env = Map.of("READINESS_FILE", ready.toString());
     assertThat(exec(env, "probe")).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("ready: " + ready + " does not exist\n");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("ready: " + ready + " does not exist\n");
     new ReadinessFile(ready).touch();
     assertThat(exec(env, "probe", "ready", "--max-age", "30")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ready: ");
@@ -46,7 +50,8 @@ class SinkMainTest {
   @Test
   void probeAliveUsesTheLivenessFile() throws Exception {
     Path alive = tmp.resolve("alive");
-    Map<String, String> env = Map.of("LIVENESS_FILE", alive.toString(), "READINESS_FILE", tmp.resolve("r").toString());
+    Map<String, String> env =
+        Map.of("LIVENESS_FILE", alive.toString(), "READINESS_FILE", tmp.resolve("r").toString());
     new ReadinessFile(alive).touch();
     assertThat(exec(env, "probe", "alive")).isZero();
     assertThat(exec(env, "probe", "ready")).isEqualTo(1);

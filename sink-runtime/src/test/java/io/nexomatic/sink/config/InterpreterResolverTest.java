@@ -28,7 +28,11 @@ class InterpreterResolverTest {
     executable(tmp.resolve("later/pwsh"), "#!/bin/sh\n");
     Path got =
         new InterpreterResolver()
-            .resolve("pwsh", Map.of("PATH", tmp.resolve("empty") + ":" + tmp.resolve("bin") + ":" + tmp.resolve("later")));
+            .resolve(
+                "pwsh",
+                Map.of(
+                    "PATH",
+                    tmp.resolve("empty") + ":" + tmp.resolve("bin") + ":" + tmp.resolve("later")));
     assertThat(got).isEqualTo(real.toRealPath());
   }
 
@@ -39,18 +43,27 @@ class InterpreterResolverTest {
     // A stand-in pyenv shim: answers the sys.executable question with the real path.
     executable(
         tmp.resolve("pyenv/shims/python3"),
-        "#!/bin/sh\necho called >> " + calls + "\n[ \"$1\" = \"-c\" ] || exit 9\necho " + real + "\n");
+        "#!/bin/sh\necho called >> "
+            + calls
+            + "\n[ \"$1\" = \"-c\" ] || exit 9\necho "
+            + real
+            + "\n");
     Path got =
-        new InterpreterResolver().resolve("python3", Map.of("PATH", tmp.resolve("pyenv/shims").toString()));
+        new InterpreterResolver()
+            .resolve("python3", Map.of("PATH", tmp.resolve("pyenv/shims").toString()));
     assertThat(got).isEqualTo(real);
     assertThat(Files.readAllLines(calls)).hasSize(1);
   }
 
   @Test
   void failingShimIsAResolutionError() throws Exception {
-    executable(tmp.resolve("pyenv/shims/python3"), "#!/bin/sh\necho 'pyenv: version not installed' >&2\nexit 1\n");
+    executable(
+        tmp.resolve("pyenv/shims/python3"),
+        "#!/bin/sh\necho 'pyenv: version not installed' >&2\nexit 1\n");
     assertThatThrownBy(
-            () -> new InterpreterResolver().resolve("python3", Map.of("PATH", tmp.resolve("pyenv/shims").toString())))
+            () ->
+                new InterpreterResolver()
+                    .resolve("python3", Map.of("PATH", tmp.resolve("pyenv/shims").toString())))
         .isInstanceOf(InterpreterResolver.ResolutionException.class)
         .hasMessageContaining("failed to report sys.executable")
         .hasMessageContaining("version not installed");
@@ -58,7 +71,8 @@ class InterpreterResolverTest {
 
   @Test
   void missingCommandAndNonExecutablePathAreResolutionErrors() throws Exception {
-    assertThatThrownBy(() -> new InterpreterResolver().resolve("pwsh", Map.of("PATH", tmp.toString())))
+    assertThatThrownBy(
+            () -> new InterpreterResolver().resolve("pwsh", Map.of("PATH", tmp.toString())))
         .isInstanceOf(InterpreterResolver.ResolutionException.class)
         .hasMessageContaining("pwsh was not found on PATH");
     Path plain = tmp.resolve("plain");

@@ -79,7 +79,8 @@ class SinkConfigLoaderTest {
     assertThat(c.hubTokenScope()).isEqualTo("api://nexomatic-hub/.default");
     assertThat(c.executorKind()).isEqualTo(ExecutorKind.PYTHON);
     assertThat(c.interpreter()).isEqualTo(Path.of("/opt/real/python3"));
-    assertThat(c.workDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "nexomatic-tasks"));
+    assertThat(c.workDir())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "nexomatic-tasks"));
     assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
     assertThat(c.logLevel()).isEqualTo("INFO");
     assertThat(c.readinessFile()).isEqualTo(Path.of("/tmp/nexomatic/ready"));
@@ -144,27 +145,45 @@ class SinkConfigLoaderTest {
         .anySatisfy(p -> assertThat(p).startsWith("HUB_HOST is required"))
         .anySatisfy(p -> assertThat(p).startsWith("HUB_PORT is 70000; set an integer 1-65535"))
         .anySatisfy(p -> assertThat(p).startsWith("CLIENT_ID is required"))
-        .anySatisfy(p -> assertThat(p).startsWith("AUTH_METHOD is 'kerberos'; set client_secret or entra_id"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("AUTH_METHOD is 'kerberos'; set client_secret or entra_id"))
         .anySatisfy(p -> assertThat(p).startsWith("TENANT_UUID is 'not-a-uuid', not a UUID"))
-        .anySatisfy(p -> assertThat(p).startsWith("TENANT_SECRET is required when TENANT_UUID is set"))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("TENANT_SECRET is required when TENANT_UUID is set"))
         .anySatisfy(p -> assertThat(p).startsWith("MAX_LOG_BYTES is 12 bytes; set at least 1024"))
         .anySatisfy(p -> assertThat(p).startsWith("TASK_TIMEOUT is 'soon', not a duration"))
-        .anySatisfy(p -> assertThat(p).startsWith("BACKPRESSURE_THRESHOLD is 0; set an integer at least 1"))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("BACKPRESSURE_THRESHOLD is 0; set an integer at least 1"))
         .anySatisfy(p -> assertThat(p).startsWith("CONCURRENCY is 0; set an integer 1-256"))
         .anySatisfy(p -> assertThat(p).startsWith("PREFETCH is -1; set an integer 0-1000"))
         .anySatisfy(p -> assertThat(p).startsWith("DRAIN_TIMEOUT is 'x', not a duration"))
         .anySatisfy(p -> assertThat(p).startsWith("KILL_GRACE is '1d', not a duration"))
         .anySatisfy(p -> assertThat(p).startsWith("TLS_ENABLED is 'maybe'; set true or false"))
-        .anySatisfy(p -> assertThat(p).startsWith("MODULES_PATH names ").contains("not a directory"))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("MODULES_PATH names ").contains("not a directory"))
         .anySatisfy(p -> assertThat(p).startsWith("LOG_FORMAT is 'xml'; set json or text"))
         .anySatisfy(p -> assertThat(p).startsWith("LOG_LEVEL is 'LOUD'"))
         .anySatisfy(p -> assertThat(p).startsWith("MAX_TASK_PROCESSES is -5"))
         .anySatisfy(
-            p -> assertThat(p).startsWith("TASK_ENV_PASSTHROUGH lists CLIENT_SECRET, which tasks may never receive"))
-        .anySatisfy(p -> assertThat(p).startsWith("TASK_ENV_PASSTHROUGH lists 'bad-name', not a variable name"))
-        .anySatisfy(p -> assertThat(p).startsWith("TASK_ENV_AZURE_CLIENT_ID would give tasks AZURE_CLIENT_ID"));
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "TASK_ENV_PASSTHROUGH lists CLIENT_SECRET, which tasks may never receive"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("TASK_ENV_PASSTHROUGH lists 'bad-name', not a variable name"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("TASK_ENV_AZURE_CLIENT_ID would give tasks AZURE_CLIENT_ID"));
     assertThat(e.problems())
-        .anySatisfy(p -> assertThat(p).startsWith("CLIENT_SECRET is required when AUTH_METHOD=client_secret"));
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("CLIENT_SECRET is required when AUTH_METHOD=client_secret"));
     assertThat(e.problems()).hasSize(22);
     assertThat(e.getMessage()).startsWith("invalid sink configuration (22 problems):");
     for (String p : e.problems()) {
@@ -188,7 +207,8 @@ class SinkConfigLoaderTest {
     Files.writeString(f, CLIENT_SECRET);
     env.put("CLIENT_SECRET_FILE", f.toString());
     ConfigException e = fail(env);
-    assertThat(e.problems()).containsExactly("CLIENT_SECRET and CLIENT_SECRET_FILE are both set; set only one of them");
+    assertThat(e.problems())
+        .containsExactly("CLIENT_SECRET and CLIENT_SECRET_FILE are both set; set only one of them");
     assertThat(e.getMessage()).doesNotContain(CLIENT_SECRET);
   }
 
@@ -220,7 +240,10 @@ class SinkConfigLoaderTest {
     env.put("TENANT_SECRET_FILE", empty.toString());
     assertThat(fail(env).problems())
         .satisfiesExactly(
-            p -> assertThat(p).startsWith("CLIENT_SECRET_FILE names " + tmp.resolve("nope")).contains("cannot be read"),
+            p ->
+                assertThat(p)
+                    .startsWith("CLIENT_SECRET_FILE names " + tmp.resolve("nope"))
+                    .contains("cannot be read"),
             p -> assertThat(p).startsWith("TENANT_SECRET_FILE names " + empty).contains("empty"));
   }
 
@@ -229,7 +252,10 @@ class SinkConfigLoaderTest {
     Map<String, String> env = minimal();
     env.put("TENANT_SECRET", TENANT_SECRET);
     ConfigException e = fail(env);
-    assertThat(e.problems()).singleElement().asString().startsWith("TENANT_SECRET is set without TENANT_UUID");
+    assertThat(e.problems())
+        .singleElement()
+        .asString()
+        .startsWith("TENANT_SECRET is set without TENANT_UUID");
     assertThat(e.getMessage()).doesNotContain(TENANT_SECRET);
   }
 
@@ -242,7 +268,10 @@ class SinkConfigLoaderTest {
         .satisfiesExactly(
             p -> assertThat(p).startsWith("AZURE_TENANT_ID is required when AUTH_METHOD=entra_id"),
             p -> assertThat(p).startsWith("AZURE_CLIENT_ID is required when AUTH_METHOD=entra_id"),
-            p -> assertThat(p).startsWith("AZURE_FEDERATED_TOKEN_FILE is required when AUTH_METHOD=entra_id"));
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "AZURE_FEDERATED_TOKEN_FILE is required when AUTH_METHOD=entra_id"));
     Path token = tmp.resolve("token");
     Files.writeString(token, "eyJ...");
     env.put("AZURE_TENANT_ID", "tenant");
@@ -292,7 +321,10 @@ class SinkConfigLoaderTest {
   void zeroTaskTimeoutIsRejected() {
     Map<String, String> env = minimal();
     env.put("TASK_TIMEOUT", "0");
-    assertThat(fail(env).problems()).singleElement().asString().startsWith("TASK_TIMEOUT is 0; set at least 1 s");
+    assertThat(fail(env).problems())
+        .singleElement()
+        .asString()
+        .startsWith("TASK_TIMEOUT is 0; set at least 1 s");
   }
 
   @Test
@@ -364,6 +396,7 @@ class SinkConfigLoaderTest {
     env.put("PATH", tmp.toString());
     assertThatThrownBy(() -> SinkConfigLoader.load(env))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("PYTHON_INTERPRETER cannot be used by Sink Type LOCAL:BASE: python3 was not found on PATH");
+        .hasMessageContaining(
+            "PYTHON_INTERPRETER cannot be used by Sink Type LOCAL:BASE: python3 was not found on PATH");
   }
 }

@@ -19,7 +19,9 @@ class ModuleResultTest {
 
   @Test
   void wellFormedResultIsTakenAsWritten() throws Exception {
-    ModuleResult r = read("{\"state\":\"WARNING\",\"result_code\":0,\"messages\":[\"w\"],\"data\":{\"a\":1}}", 0);
+    ModuleResult r =
+        read(
+            "{\"state\":\"WARNING\",\"result_code\":0,\"messages\":[\"w\"],\"data\":{\"a\":1}}", 0);
     assertThat(r.state()).isEqualTo(TaskState.WARNING);
     assertThat(r.messages()).containsExactly("w");
     assertThat(r.dataJson()).isEqualTo("{\"a\":1}");

@@ -35,10 +35,15 @@ class SubprocessTaskRunnerTest {
   @Test
   void emptyPayloadIsAnEmptyObjectAndNonObjectPayloadIsRejected() throws Exception {
     TaskSpec empty = new TaskSpec("t", 1, "m", "", List.of(), Duration.ZERO);
-    assertThat(new ObjectMapper().readTree(SubprocessTaskRunner.stdinDocument(empty)).get("payload").toString())
+    assertThat(
+            new ObjectMapper()
+                .readTree(SubprocessTaskRunner.stdinDocument(empty))
+                .get("payload")
+                .toString())
         .isEqualTo("{}");
     TaskSpec array = new TaskSpec("t", 1, "m", "[1]", List.of(), Duration.ZERO);
-    assertThatThrownBy(() -> SubprocessTaskRunner.stdinDocument(array)).hasMessage("payload must be a JSON object");
+    assertThatThrownBy(() -> SubprocessTaskRunner.stdinDocument(array))
+        .hasMessage("payload must be a JSON object");
   }
 
   @Test
@@ -49,7 +54,11 @@ class SubprocessTaskRunnerTest {
             .setModule("a.b")
             .setPayloadJson("{}")
             .setTimeoutSeconds(90)
-            .addParameters(Parameter.newBuilder().setName("pw").setKind(ParameterKind.SECRET).setValue("hidden-1"))
+            .addParameters(
+                Parameter.newBuilder()
+                    .setName("pw")
+                    .setKind(ParameterKind.SECRET)
+                    .setValue("hidden-1"))
             .build();
     TaskSpec spec = TaskSpec.fromOffer(offer);
     assertThat(spec.attempt()).isEqualTo(4);

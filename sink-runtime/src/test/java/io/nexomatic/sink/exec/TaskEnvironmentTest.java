@@ -30,7 +30,8 @@ class TaskEnvironmentTest {
             List.of("REGION", "CLIENT_SECRET", "GITHUB_TOKEN"),
             Map.of("GREETING", "hi", "AZURE_TENANT_ID", "x"),
             Path.of("/modules"));
-    Map<String, String> task = env.forTask(SPEC, Path.of("/work/t-7"), Path.of("/work/t-7/.r.json"));
+    Map<String, String> task =
+        env.forTask(SPEC, Path.of("/work/t-7"), Path.of("/work/t-7/.r.json"));
     assertThat(task)
         .containsEntry("PATH", "/usr/bin")
         .containsEntry("LANG", "C.UTF-8")
@@ -46,7 +47,12 @@ class TaskEnvironmentTest {
         .containsEntry("NEXOMATIC_ATTEMPT", "3")
         .containsEntry("NEXOMATIC_MODULES_PATH", "/modules")
         .doesNotContainKeys(
-            "CLIENT_SECRET", "TENANT_SECRET_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "GITHUB_TOKEN", "UNLISTED");
+            "CLIENT_SECRET",
+            "TENANT_SECRET_FILE",
+            "AZURE_CLIENT_ID",
+            "AZURE_TENANT_ID",
+            "GITHUB_TOKEN",
+            "UNLISTED");
   }
 
   @Test

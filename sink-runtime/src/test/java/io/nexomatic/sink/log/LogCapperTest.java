@@ -57,7 +57,11 @@ class LogCapperTest {
     long dropped = s.length() - 4096 - tail;
     String expected =
         s.substring(0, 4096)
-            + "\n[nexomatic: " + dropped + " bytes dropped by MAX_LOG_BYTES=4096; last " + tail + " bytes follow]\n"
+            + "\n[nexomatic: "
+            + dropped
+            + " bytes dropped by MAX_LOG_BYTES=4096; last "
+            + tail
+            + " bytes follow]\n"
             + s.substring(s.length() - tail);
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
     assertThat(c.droppedBytes()).isEqualTo(dropped);

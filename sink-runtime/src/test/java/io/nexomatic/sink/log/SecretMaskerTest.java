@@ -34,7 +34,11 @@ class SecretMaskerTest {
   void splitAtEveryPositionIsMasked() {
     String text = "x my-secret-value y";
     for (int i = 0; i <= text.length(); i++) {
-      assertThat(feed(new SecretMasker(List.of("my-secret-value")), text.substring(0, i), text.substring(i)))
+      assertThat(
+              feed(
+                  new SecretMasker(List.of("my-secret-value")),
+                  text.substring(0, i),
+                  text.substring(i)))
           .as("split at %d", i)
           .isEqualTo("x *** y");
     }
@@ -44,7 +48,8 @@ class SecretMaskerTest {
   void onlyAPossibleSecretPrefixIsHeldBack() {
     SecretMasker m = new SecretMasker(List.of("hunter2"));
     byte[] b = "plain text ending in hun".getBytes(StandardCharsets.UTF_8);
-    assertThat(new String(m.mask(b, 0, b.length), StandardCharsets.UTF_8)).isEqualTo("plain text ending in ");
+    assertThat(new String(m.mask(b, 0, b.length), StandardCharsets.UTF_8))
+        .isEqualTo("plain text ending in ");
     assertThat(m.carryLength()).isEqualTo(3);
     byte[] c = "gry\n".getBytes(StandardCharsets.UTF_8);
     assertThat(new String(m.mask(c, 0, c.length), StandardCharsets.UTF_8)).isEqualTo("hungry\n");
@@ -53,12 +58,14 @@ class SecretMaskerTest {
 
   @Test
   void heldPrefixIsReleasedUnmaskedAtEnd() {
-    assertThat(feed(new SecretMasker(List.of("hunter2")), "ends with hunt")).isEqualTo("ends with hunt");
+    assertThat(feed(new SecretMasker(List.of("hunter2")), "ends with hunt"))
+        .isEqualTo("ends with hunt");
   }
 
   @Test
   void longerSecretContainingAShorterOneIsMaskedWhole() {
-    assertThat(feed(new SecretMasker(List.of("abc", "xxabcxx")), "1 xxabcxx 2 abc", "")).isEqualTo("1 *** 2 ***");
+    assertThat(feed(new SecretMasker(List.of("abc", "xxabcxx")), "1 xxabcxx 2 abc", ""))
+        .isEqualTo("1 *** 2 ***");
   }
 
   @Test

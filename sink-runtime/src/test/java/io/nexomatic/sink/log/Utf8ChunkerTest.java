@@ -22,7 +22,9 @@ class Utf8ChunkerTest {
     assertThat(sink.violations()).isEmpty();
     for (var c : sink.chunks()) {
       String decoded = new String(c.data(), StandardCharsets.UTF_8);
-      assertThat(decoded.getBytes(StandardCharsets.UTF_8)).as("chunk decodes cleanly").isEqualTo(c.data());
+      assertThat(decoded.getBytes(StandardCharsets.UTF_8))
+          .as("chunk decodes cleanly")
+          .isEqualTo(c.data());
     }
     assertThat(sink.text()).isEqualTo(text);
     assertThat(sink.chunks().get(0).data()).hasSize(15);
@@ -64,11 +66,14 @@ class Utf8ChunkerTest {
   @Test
   void emptyOutputStillGetsAnEofChunk() {
     chunker.finish();
-    assertThat(sink.chunks()).singleElement().satisfies(c -> {
-      assertThat(c.eof()).isTrue();
-      assertThat(c.data()).isEmpty();
-      assertThat(c.offset()).isZero();
-    });
+    assertThat(sink.chunks())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.eof()).isTrue();
+              assertThat(c.data()).isEmpty();
+              assertThat(c.offset()).isZero();
+            });
   }
 
   @Test

@@ -21,7 +21,9 @@ class ReadinessFileTest {
     f.touch();
     assertThat(f.check(Duration.ofSeconds(30)).ok()).isTrue();
     try (var files = Files.list(tmp.resolve("sub"))) {
-      assertThat(files).as("no temporary files left behind").containsExactly(tmp.resolve("sub/ready"));
+      assertThat(files)
+          .as("no temporary files left behind")
+          .containsExactly(tmp.resolve("sub/ready"));
     }
     f.remove();
     assertThat(f.check(Duration.ofSeconds(30)))
