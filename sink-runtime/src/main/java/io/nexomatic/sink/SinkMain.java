@@ -32,7 +32,14 @@ public final class SinkMain {
 
   /** Entry point. */
   public static void main(String[] args) {
-    System.exit(execute(args, System.getenv(), System.out, System.err));
+    int code = execute(args, System.getenv(), System.out, System.err);
+    System.out.flush();
+    System.err.flush();
+    if (SinkRuntime.terminating()) {
+      // SIGTERM began the JVM's shutdown, where System.exit blocks: end with the drain's code.
+      Runtime.getRuntime().halt(code);
+    }
+    System.exit(code);
   }
 
   /** Runs a subcommand and returns the exit code (separate from main so tests can call it). */

@@ -19,6 +19,7 @@ public final class Utf8Chunker implements ByteOutput {
   private int fill;
   private long offset;
   private boolean heldAtLastFlush;
+  private long writtenAtLastFlush = -1;
   private boolean finished;
 
   /** A chunker for one attempt's output. */
@@ -55,12 +56,16 @@ public final class Utf8Chunker implements ByteOutput {
       return;
     }
     int held = Utf8.incompleteTail(buffer, 0, fill);
-    if (held == fill && heldAtLastFlush) {
-      // Still incomplete after a whole flush period: it is not UTF-8, forward it as is.
+    long written = offset + fill;
+    if (held == fill && heldAtLastFlush && written == writtenAtLastFlush) {
+      // The same incomplete bytes sat through a whole flush period with nothing written after
+      // them: it is not UTF-8, forward it as is. (A tail left by a full-buffer emit since the last
+      // flush is new and still waits for its continuation bytes.)
       held = 0;
     }
     emit(fill - held, false);
     heldAtLastFlush = fill > 0;
+    writtenAtLastFlush = written;
   }
 
   /** Forwards everything left and the end-of-output chunk. Idempotent. */

@@ -44,6 +44,30 @@ class Utf8ChunkerTest {
   }
 
   @Test
+  void aTailLeftByAFullChunkWaitsForItsContinuationAtTheNextFlush() {
+    // Found by TaskLogForwardingIT: after a flush that held bytes, a tail left by a full-chunk
+    // emit was taken for "still incomplete since the last flush" and forwarded split.
+    byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+    write(new byte[] {'a', euro[0]});
+    chunker.flush(); // holds the lead byte
+    write(new byte[] {euro[1], euro[2]});
+    byte[] fill = "€€€€€".getBytes(StandardCharsets.UTF_8); // 15 bytes: a full chunk, tail of 2
+    write(new byte[] {'b'});
+    chunker.write(fill, 0, 14);
+    assertThat(chunker.buffered()).isBetween(1, 3);
+    chunker.flush();
+    chunker.write(fill, 14, 1);
+    chunker.finish();
+    assertThat(sink.violations()).isEmpty();
+    for (var c : sink.chunks()) {
+      assertThat(new String(c.data(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+          .as("chunk at offset %d decodes alone", c.offset())
+          .isEqualTo(c.data());
+    }
+    assertThat(sink.text()).isEqualTo("a€b€€€€€");
+  }
+
+  @Test
   void invalidBytesAreForwardedAndAStrandedLeadByteIsNotHeldForever() {
     write(new byte[] {'a', (byte) 0xff, 'b', (byte) 0xe9});
     chunker.flush();
