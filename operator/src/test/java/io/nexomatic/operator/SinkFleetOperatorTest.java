@@ -1,8 +1,5 @@
 package io.nexomatic.operator;
 
-import static io.nexomatic.operator.testing.TestFleets.NAMESPACE;
-import static io.nexomatic.operator.testing.TestFleets.clientSecret;
-import static io.nexomatic.operator.testing.TestFleets.pythonFleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +16,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nexomatic.operator.children.DeploymentDependent;
+import io.nexomatic.operator.children.ReplicasHandover;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.testing.OperatorHarness;
@@ -27,30 +25,54 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The operator end to end against a CRUD mock API server. */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+/**
+ * The operator end to end against a CRUD mock API server. One operator serves the whole class, as
+ * in a cluster; each test works in a namespace of its own, so tests cannot see each other's
+ * objects, writes or reconciliations.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SinkFleetOperatorTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  // Generous: awaits return as soon as their condition holds, and this machine may be loaded.
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   private OperatorHarness harness;
   private KubernetesClient client;
+  private String namespace;
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  void startOperator() {
     harness = new OperatorHarness();
     client = harness.client();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  void stopOperator() {
     harness.close();
+  }
+
+  @BeforeEach
+  void useFreshNamespace() {
+    namespace = "test-" + NAMESPACES.incrementAndGet();
+  }
+
+  private SinkFleet pythonFleet() {
+    return TestFleets.pythonFleet(namespace);
+  }
+
+  private Secret clientSecret(String value) {
+    return TestFleets.clientSecret(namespace, value);
   }
 
   @Test
@@ -149,10 +171,35 @@ class SinkFleetOperatorTest {
             () -> {
               var hpa = child(HorizontalPodAutoscaler.class, "python").orElseThrow();
               assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
-              assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
-                  .as("replicas are the HPA's while it exists")
-                  .isNull();
+              var deployment = child(Deployment.class, "python").orElseThrow();
+              assertThat(ReplicasHandover.appliedBy(deployment, "nexomatic-operator"))
+                  .as("the operator no longer applies replicas while the HPA owns them")
+                  .isFalse();
+              assertThat(deployment.getSpec().getReplicas())
+                  .as("handed over at the current count, not reset to the default of 1")
+                  .isEqualTo(2);
             });
+
+    // Plays the HPA scaling the Deployment; the operator, woken by the change, must not undo it.
+    awaitNoReconciliationFor(Duration.ofSeconds(3));
+    int beforeScale = harness.finishedReconciliations(namespace, "python");
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName("python")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(5);
+              return d;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.finishedReconciliations(namespace, "python") > beforeScale);
+    awaitNoReconciliationFor(Duration.ofSeconds(3));
+    assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+        .as("the HPA's count survives the operator's reconciliations")
+        .isEqualTo(5);
 
     editFleet(f -> f.getSpec().getAutoscaling().setMode(AutoscalingMode.BACKLOG));
     await()
@@ -267,7 +314,7 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .until(
             () ->
-                client.resources(SinkFleet.class).inNamespace(NAMESPACE).withName("python").get()
+                client.resources(SinkFleet.class).inNamespace(namespace).withName("python").get()
                     == null);
     assertThat(deployment.getMetadata().getOwnerReferences())
         .singleElement()
@@ -283,25 +330,45 @@ class SinkFleetOperatorTest {
     awaitFleet(f -> assertThat(ready(f).getReason()).isEqualTo("Available"));
     await().atMost(TIMEOUT).until(() -> eventReasons().contains("Available"));
 
-    int reconciliations = harness.finishedReconciliations();
-    int writesBefore = harness.writes().size();
+    awaitNoReconciliationFor(Duration.ofSeconds(3));
+    int reconciliations = harness.finishedReconciliations(namespace, "python");
+    int writesBefore = harness.writes(namespace).size();
     // A label on the referenced Secret triggers a reconciliation that must change nothing.
     client
         .secrets()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .withName(TestFleets.CLIENT_SECRET_NAME)
         .edit(
             s -> {
               s.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
               return s;
             });
-    await().atMost(TIMEOUT).until(() -> harness.finishedReconciliations() > reconciliations);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> harness.finishedReconciliations(namespace, "python") > reconciliations);
+    awaitNoReconciliationFor(Duration.ofSeconds(3));
 
-    var writes = harness.writes();
+    var writes = harness.writes(namespace);
     assertThat(writes.subList(writesBefore, writes.size()))
         .as("write requests after the no-op reconciliation")
         .allMatch(w -> w.endsWith("/secrets/" + TestFleets.CLIENT_SECRET_NAME))
         .hasSize(1);
+  }
+
+  /** Waits until the fleet has gone {@code quiet} without a reconciliation finishing. */
+  private void awaitNoReconciliationFor(Duration quiet) {
+    int[] last = {-1};
+    await()
+        .atMost(TIMEOUT)
+        .pollDelay(quiet)
+        .pollInterval(quiet)
+        .until(
+            () -> {
+              int now = harness.finishedReconciliations(namespace, "python");
+              boolean unchanged = now == last[0];
+              last[0] = now;
+              return unchanged;
+            });
   }
 
   private SinkFleet awaitFleet(Consumer<SinkFleet> assertion) {
@@ -311,7 +378,7 @@ class SinkFleetOperatorTest {
         .until(
             () -> {
               var f =
-                  client.resources(SinkFleet.class).inNamespace(NAMESPACE).withName("python").get();
+                  client.resources(SinkFleet.class).inNamespace(namespace).withName("python").get();
               assertion.accept(f);
               return f;
             },
@@ -321,7 +388,7 @@ class SinkFleetOperatorTest {
   private void editFleet(Consumer<SinkFleet> change) {
     client
         .resources(SinkFleet.class)
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .withName("python")
         .edit(
             f -> {
@@ -332,16 +399,23 @@ class SinkFleetOperatorTest {
 
   /** Plays the Deployment controller: all {@code replicas} pods updated, ready and available. */
   private void markDeploymentRolledOut(int replicas) {
-    var deployment = child(Deployment.class, "python").orElseThrow();
-    deployment.setStatus(
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .withReplicas(replicas)
-            .withUpdatedReplicas(replicas)
-            .withReadyReplicas(replicas)
-            .withAvailableReplicas(replicas)
-            .build());
-    client.resource(deployment).updateStatus();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName("python")
+        .editStatus(
+            deployment -> {
+              deployment.setStatus(
+                  new DeploymentStatusBuilder()
+                      .withObservedGeneration(deployment.getMetadata().getGeneration())
+                      .withReplicas(replicas)
+                      .withUpdatedReplicas(replicas)
+                      .withReadyReplicas(replicas)
+                      .withAvailableReplicas(replicas)
+                      .build());
+              return deployment;
+            });
   }
 
   private <T extends HasMetadata> T awaitChild(Class<T> type, String name) {
@@ -352,11 +426,11 @@ class SinkFleetOperatorTest {
   }
 
   private <T extends HasMetadata> Optional<T> child(Class<T> type, String name) {
-    return Optional.ofNullable(client.resources(type).inNamespace(NAMESPACE).withName(name).get());
+    return Optional.ofNullable(client.resources(type).inNamespace(namespace).withName(name).get());
   }
 
   private List<String> eventReasons() {
-    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
         .map(Event::getReason)
         .toList();
   }

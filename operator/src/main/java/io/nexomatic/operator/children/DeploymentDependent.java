@@ -60,6 +60,26 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     return build(fleet, FleetInputs.from(context));
   }
 
+  /**
+   * Before the first apply that leaves {@code replicas} out (an HPA takes over), hands the field to
+   * a manager of its own at its current value. Dropped from the operator's apply alone, the field
+   * would have no owner left, and the API server would reset it to its default of 1, killing busy
+   * sinks until the HPA scales back up. Held by the handover manager it keeps its value (raised to
+   * minReplicas when below, as after a suspension: an HPA leaves a Deployment at 0 alone), and the
+   * HPA's first scale takes it over.
+   */
+  @Override
+  public Deployment update(
+      Deployment actual, Deployment desired, SinkFleet fleet, Context<SinkFleet> context) {
+    String fieldManager = context.getControllerConfiguration().fieldManager();
+    if (desired.getSpec().getReplicas() == null
+        && ReplicasHandover.appliedBy(actual, fieldManager)) {
+      ReplicasHandover.handOver(
+          actual, ReplicasHandover.startingCount(actual, fleet), context.getClient());
+    }
+    return super.update(actual, desired, fleet, context);
+  }
+
   /** The Deployment for {@code fleet}; pure, so it can be specified by unit tests. */
   static Deployment build(SinkFleet fleet, FleetInputs inputs) {
     var spec = fleet.getSpec();

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +27,8 @@ import java.util.Set;
  * server that has the committed CRD installed.
  */
 public final class OperatorHarness implements AutoCloseable {
+
+  private static final int REQUEST_TIMEOUT_MILLIS = 120_000;
 
   private final ServerSideApplyDispatcher dispatcher = new ServerSideApplyDispatcher();
   private final KubernetesMockServer server;
@@ -42,7 +45,20 @@ public final class OperatorHarness implements AutoCloseable {
             dispatcher,
             false);
     server.init();
-    client = server.createClient();
+    // One vert.x event loop serves every request of the mock server, and on a loaded machine a
+    // request can wait many seconds for it. The client's defaults (10 s request timeout, up to 10
+    // retries with exponential back-off) then turn a slow answer into minutes of retried GETs and
+    // into retried POSTs that fail with 409 AlreadyExists. The API server here is in-process, so
+    // a request that takes long is slow, not lost: wait for it and never retry.
+    client =
+        server.createClient(
+            builder ->
+                builder
+                    .editOrNewConfig()
+                    .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
+                    .withConnectionTimeout(REQUEST_TIMEOUT_MILLIS)
+                    .withRequestRetryBackoffLimit(0)
+                    .endConfig());
     client.apiextensions().v1().customResourceDefinitions().resource(committedCrd()).create();
     var settings = new OperatorSettings(Set.of(), false, "unused", null, "operator-under-test", 0);
     operator =
@@ -60,14 +76,15 @@ public final class OperatorHarness implements AutoCloseable {
     return client;
   }
 
-  /** Every write request the server has received. */
-  public java.util.List<String> writes() {
-    return dispatcher.writes();
+  /** Every write request the server has received for objects in {@code namespace}. */
+  public List<String> writes(String namespace) {
+    String prefix = "/namespaces/" + namespace + "/";
+    return dispatcher.writes().stream().filter(w -> w.contains(prefix)).toList();
   }
 
-  /** Reconciliations the operator has finished. */
-  public int finishedReconciliations() {
-    return metrics.finishedReconciliations();
+  /** Reconciliations of the fleet {@code namespace/name} the operator has finished. */
+  public int finishedReconciliations(String namespace, String name) {
+    return metrics.finishedReconciliations(namespace, name);
   }
 
   @Override

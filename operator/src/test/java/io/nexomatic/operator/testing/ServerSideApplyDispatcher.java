@@ -26,9 +26,12 @@ import java.util.Set;
 
 /**
  * The fabric8 CRUD mock server plus the two things an operator test needs from a real API server:
- * server-side apply (a single field manager's apply replaces the object, keeping its status, and
- * records a managedFields entry so JOSDK's SSA matcher can compare), and a log of every write
- * request so tests can prove a no-op reconcile writes nothing.
+ * server-side apply, and a log of every write request so tests can prove a no-op reconcile writes
+ * nothing. The apply emulation covers what the operator relies on: an apply sets what it sends and
+ * drops the fields its manager applied before but no longer sends, unless another manager owns
+ * them; it keeps the status; it records the manager's managedFields entry (so JOSDK's SSA matcher
+ * can compare) next to the other managers' entries; and it defaults a Deployment's replicas to 1 as
+ * the API server does, so that dropping replicas without handing them over shows.
  */
 public final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
@@ -120,17 +123,71 @@ public final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
     entry.put("apiVersion", body.path("apiVersion").asText());
     entry.put("fieldsType", "FieldsV1");
     entry.set("fieldsV1", managedFields(body, true));
-    metadata.set("managedFields", JsonNodeFactory.instance.arrayNode().add(entry));
-    if (current == null) {
+    var entries = JsonNodeFactory.instance.arrayNode();
+    JsonNode existing = current == null ? null : asNode(current);
+    if (existing != null) {
+      // Fields this manager no longer applies are dropped, unless another manager owns them.
+      for (JsonNode other : existing.path("metadata").path("managedFields")) {
+        if (!fieldManager.equals(other.path("manager").asText())) {
+          entries.add(other);
+          keepOwnedFields(other.path("fieldsV1"), existing, body);
+        }
+      }
+    }
+    entries.add(entry);
+    metadata.set("managedFields", entries);
+    applyDefaults(body);
+    if (existing == null) {
       String collection = objectPath.substring(0, objectPath.lastIndexOf('/'));
       return handleCreate(request(HttpMethod.POST, collection, body));
     }
-    JsonNode existing = asNode(current);
     if (existing.has("status")) {
       body.set("status", existing.get("status"));
     }
     metadata.put("resourceVersion", existing.path("metadata").path("resourceVersion").asText());
     return handleUpdate(request(HttpMethod.PUT, objectPath, body));
+  }
+
+  /**
+   * Copies into {@code applied} every field that {@code fieldsV1} owns, {@code existing} has and
+   * {@code applied} lacks: another manager's fields survive this manager's apply.
+   */
+  private static void keepOwnedFields(JsonNode fieldsV1, JsonNode existing, ObjectNode applied) {
+    fieldsV1
+        .properties()
+        .forEach(
+            e -> {
+              if (!e.getKey().startsWith("f:")) {
+                return;
+              }
+              String key = e.getKey().substring(2);
+              JsonNode owned = e.getValue();
+              JsonNode value = existing.get(key);
+              if (value == null) {
+                return;
+              }
+              if (owned.isObject() && owned.size() > 0 && value.isObject()) {
+                ObjectNode child =
+                    applied.get(key) instanceof ObjectNode o
+                        ? o
+                        : JsonNodeFactory.instance.objectNode();
+                keepOwnedFields(owned, value, child);
+                if (child.size() > 0) {
+                  applied.set(key, child);
+                }
+              } else if (!applied.has(key)) {
+                applied.set(key, value.deepCopy());
+              }
+            });
+  }
+
+  /** The API server's defaulting that the tests depend on: a Deployment without replicas gets 1. */
+  private static void applyDefaults(ObjectNode object) {
+    if ("Deployment".equals(object.path("kind").asText())
+        && object.path("spec").isObject()
+        && !object.path("spec").has("replicas")) {
+      object.withObject("spec").put("replicas", 1);
+    }
   }
 
   /**

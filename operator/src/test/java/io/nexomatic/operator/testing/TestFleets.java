@@ -26,6 +26,21 @@ public final class TestFleets {
 
   /** A Python fleet of two sinks authenticating with a client secret. */
   public static SinkFleet pythonFleet() {
+    return pythonFleet(NAMESPACE);
+  }
+
+  /** {@link #pythonFleet()} in {@code namespace}, without a uid (the API server assigns one). */
+  public static SinkFleet pythonFleet(String namespace) {
+    var fleet = pythonFleetSpecOnly();
+    fleet.getMetadata().setNamespace(namespace);
+    if (!NAMESPACE.equals(namespace)) {
+      fleet.getMetadata().setUid(null);
+      fleet.getMetadata().setGeneration(null);
+    }
+    return fleet;
+  }
+
+  private static SinkFleet pythonFleetSpecOnly() {
     var spec = new SinkFleetSpec();
     spec.setSinkType("LOCAL:BASE");
     spec.setImage("registry.example.com/nexomatic/sink-python:1.0.0");
@@ -50,10 +65,15 @@ public final class TestFleets {
 
   /** The user's Secret the Python fleet references. */
   public static Secret clientSecret(String value) {
+    return clientSecret(NAMESPACE, value);
+  }
+
+  /** {@link #clientSecret(String)} in {@code namespace}. */
+  public static Secret clientSecret(String namespace, String value) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(CLIENT_SECRET_NAME)
-        .withNamespace(NAMESPACE)
+        .withNamespace(namespace)
         .endMetadata()
         .addToData(CLIENT_SECRET_KEY, base64(value))
         .build();

@@ -3,20 +3,30 @@ package io.nexomatic.operator.testing;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts finished reconciliations, so a test can wait for one without sleeping. */
+/** Counts finished reconciliations per fleet, so a test can wait for one without sleeping. */
 public final class TestingMetrics implements Metrics {
 
-  private final AtomicInteger finished = new AtomicInteger();
+  private final Map<String, AtomicInteger> finished = new ConcurrentHashMap<>();
 
   @Override
   public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
-    finished.incrementAndGet();
+    finished
+        .computeIfAbsent(
+            key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()),
+            k -> new AtomicInteger())
+        .incrementAndGet();
   }
 
-  /** Reconciliations that have returned so far. */
-  public int finishedReconciliations() {
-    return finished.get();
+  /** Reconciliations of the fleet {@code namespace/name} that have returned so far. */
+  public int finishedReconciliations(String namespace, String name) {
+    var count = finished.get(key(namespace, name));
+    return count == null ? 0 : count.get();
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
   }
 }
