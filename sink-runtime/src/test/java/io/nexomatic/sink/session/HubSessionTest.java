@@ -1,0 +1,400 @@
+package io.nexomatic.sink.session;
+
+import static io.nexomatic.hub.testing.TestCredentials.BASE;
+import static io.nexomatic.hub.testing.TestCredentials.BASE_SECRET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.nexomatic.hub.HubConfig;
+import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.store.H2TaskJournal;
+import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.testing.TestCredentials;
+import io.nexomatic.protocol.v1.ListSinksRequest;
+import io.nexomatic.protocol.v1.QueueStats;
+import io.nexomatic.protocol.v1.SinkAction;
+import io.nexomatic.protocol.v1.SubmitTaskRequest;
+import io.nexomatic.protocol.v1.Task;
+import io.nexomatic.protocol.v1.TaskState;
+import io.nexomatic.sink.config.Secret;
+import io.nexomatic.sink.testing.TestingTaskExecutor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sink's session against the reference Hub in process, with tasks whose end the test decides.
+ * Real time, short Hub timings (heartbeat 200 ms, lease TTL 3 s); waits are generous upper bounds
+ * that return as soon as the condition holds.
+ */
+class HubSessionTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dataDir;
+  private final String name = "hub-" + UUID.randomUUID();
+  private final TestingTaskExecutor executor = new TestingTaskExecutor();
+  private HubServer hub;
+  private ManagedChannel channel;
+  private HubSession session;
+
+  private HubServer startHub(TaskJournal journal) throws Exception {
+    HubConfig config =
+        HubConfig.builder()
+            .heartbeatInterval(Duration.ofMillis(200))
+            .leaseTtl(Duration.ofSeconds(3))
+            .offerTimeout(Duration.ofSeconds(2))
+            .tickInterval(Duration.ofMillis(50))
+            .build();
+    return new HubServer(
+            InProcessServerBuilder.forName(name), config, TestCredentials.credentials(), journal)
+        .start();
+  }
+
+  private static SessionSettings settings(
+      int concurrency, int prefetch, int threshold, Duration drain) {
+    return new SessionSettings(
+        UUID.randomUUID().toString(),
+        BASE,
+        "",
+        concurrency,
+        prefetch,
+        threshold,
+        drain,
+        Duration.ofMillis(200),
+        "test",
+        "pod-1",
+        "node-1",
+        "host");
+  }
+
+  private CompletableFuture<Integer> startSink(
+      int concurrency, int prefetch, int threshold, Duration drain) {
+    return startSink(
+        settings(concurrency, prefetch, threshold, drain),
+        SinkCallCredentials.clientSecret(BASE, Secret.of(BASE_SECRET)));
+  }
+
+  private CompletableFuture<Integer> startSink(
+      SessionSettings settings, SinkCallCredentials credentials, ClientInterceptor... more) {
+    channel = InProcessChannelBuilder.forName(name).build();
+    Channel c = credentials.attachTo(ClientInterceptors.intercept(channel, more));
+    session =
+        new HubSession(settings, c, executor, new HubSession.Listener() {}, Clock.systemUTC());
+    return session.start();
+  }
+
+  private Task submit() {
+    return submit(0);
+  }
+
+  private Task submit(int maxAttempts) {
+    try {
+      return hub.core()
+          .submit(
+              SubmitTaskRequest.newBuilder()
+                  .setSinkType(BASE)
+                  .setModule("demo.run")
+                  .setMaxAttempts(maxAttempts)
+                  .build());
+    } catch (StatusException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private Task task(String id) {
+    try {
+      return hub.core().get(id);
+    } catch (StatusException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private String log(String id) {
+    try {
+      return new String(hub.core().readLog(id, 0, 100_000).data(), StandardCharsets.UTF_8);
+    } catch (StatusException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private QueueStats stats() {
+    return hub.core().stats(BASE, "").getStats(0);
+  }
+
+  private String sinkUuid() {
+    return hub.core().sinks(ListSinksRequest.newBuilder().setSinkType(BASE).build()).stream()
+        .findFirst()
+        .orElseThrow()
+        .getSinkUuid();
+  }
+
+  private void awaitStarted(Task t) {
+    await().atMost(WAIT).until(() -> executor.startsOf(t.getTaskId()) == 1);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (session != null) {
+      session.drain().get(30, TimeUnit.SECONDS);
+    }
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  @Test
+  void aTaskRunsAndItsResultAndLogReachTheHub() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    executor.autoComplete = true;
+    startSink(2, 1, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    await().atMost(WAIT).until(() -> task(t.getTaskId()).getState() == TaskState.SUCCESS);
+    assertThat(task(t.getTaskId()).getMessagesList()).containsExactly("ok");
+    await().atMost(WAIT).until(() -> log(t.getTaskId()).contains("ran " + t.getTaskId()));
+  }
+
+  @Test
+  void queueStatsShowTheConnectedSinkAndItsCapacity() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    startSink(3, 1, 10, Duration.ofSeconds(5));
+    await().atMost(WAIT).until(() -> stats().getConnectedSinks() == 1);
+    assertThat(stats().getCapacity()).isEqualTo(3);
+  }
+
+  @Test
+  void theSinkTakesNoMoreThanConcurrencyPlusPrefetch() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    startSink(2, 1, 100, Duration.ofSeconds(5));
+    for (int i = 0; i < 6; i++) {
+      submit();
+    }
+    await().atMost(WAIT).until(() -> executor.started.size() == 2);
+    await().atMost(WAIT).until(() -> stats().getLeased() == 3);
+    assertThat(stats().getQueued()).isEqualTo(3);
+    assertThat(executor.started).hasSize(2);
+    executor.started.get(0).complete(TaskState.SUCCESS, 0);
+    await().atMost(WAIT).until(() -> executor.started.size() == 3);
+    await().atMost(WAIT).until(() -> stats().getQueued() == 2);
+  }
+
+  @Test
+  void aHubRestartMidTaskRecordsTheResultExactlyOnceWithoutASecondExecution() throws Exception {
+    hub = startHub(new H2TaskJournal(dataDir));
+    startSink(1, 0, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    awaitStarted(t);
+    hub.close();
+    executor.started.get(0).print("output while the Hub was down\n");
+    executor.started.get(0).complete(TaskState.SUCCESS, 0, "finished offline");
+    hub = startHub(new H2TaskJournal(dataDir));
+    await().atMost(WAIT).until(() -> task(t.getTaskId()).getState() == TaskState.SUCCESS);
+    Task done = task(t.getTaskId());
+    assertThat(done.getMessagesList()).containsExactly("finished offline");
+    assertThat(done.getAttempt()).isEqualTo(1);
+    assertThat(executor.startsOf(t.getTaskId())).isEqualTo(1);
+    await().atMost(WAIT).until(() -> log(t.getTaskId()).contains("while the Hub was down"));
+  }
+
+  @Test
+  void backPressureEngagesAtTheThresholdWithholdsCreditAndReleasesAtTheLowerMark()
+      throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    startSink(1, 5, 3, Duration.ofSeconds(5)); // 6 credits, threshold 3, released at 1
+    for (int i = 0; i < 8; i++) {
+      submit();
+    }
+    await().atMost(WAIT).until(() -> stats().getLeased() == 6);
+    await().atMost(WAIT).until(() -> stats().getBackpressuredSinks() == 1);
+    assertThat(stats().getQueued()).isEqualTo(2);
+    // A slot frees up, but 4 leased tasks still wait: engaged, so the credit is withheld.
+    executor.started.get(0).complete(TaskState.SUCCESS, 0);
+    await().atMost(WAIT).until(() -> executor.started.size() == 2);
+    Thread.sleep(1000);
+    assertThat(stats().getQueued()).as("no task taken while engaged").isEqualTo(2);
+    assertThat(stats().getBackpressuredSinks()).isEqualTo(1);
+    for (int i = 1; i < 8; i++) {
+      int n = i;
+      await().atMost(WAIT).until(() -> executor.started.size() > n);
+      executor.started.get(n).complete(TaskState.SUCCESS, 0);
+    }
+    await().atMost(WAIT).until(() -> stats().getBackpressuredSinks() == 0);
+    assertThat(executor.started).hasSize(8);
+    await().atMost(WAIT).until(() -> stats().getQueued() == 0 && stats().getLeased() == 0);
+  }
+
+  @Test
+  void drainLetsARunningTaskFinishDeliversItsResultAndExitsZero() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 0, 10, Duration.ofSeconds(20));
+    Task t = submit();
+    awaitStarted(t);
+    session.drain();
+    await().atMost(WAIT).until(() -> stats().getDrainingSinks() == 1);
+    Task second = submit();
+    executor.started.get(0).complete(TaskState.SUCCESS, 0, "done while draining");
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(task(t.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
+    assertThat(task(second.getTaskId()).getState()).isEqualTo(TaskState.QUEUED);
+    assertThat(executor.startsOf(second.getTaskId())).isZero();
+  }
+
+  @Test
+  void drainHandsBackLeasedTasksThatHaveNotStartedWithoutCountingAnAttempt() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 2, 10, Duration.ofSeconds(20));
+    Task running = submit();
+    Task waiting = submit();
+    awaitStarted(running);
+    await().atMost(WAIT).until(() -> stats().getLeased() == 2);
+    session.drain();
+    await().atMost(WAIT).until(() -> task(waiting.getTaskId()).getState() == TaskState.QUEUED);
+    assertThat(task(waiting.getTaskId()).getAttempt()).isEqualTo(1);
+    executor.started.get(0).complete(TaskState.SUCCESS, 0);
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(executor.startsOf(waiting.getTaskId())).isZero();
+  }
+
+  @Test
+  void atTheDrainDeadlineARunningTaskIsHandedBackForAnotherSink() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 0, 10, Duration.ofSeconds(1));
+    Task t = submit();
+    awaitStarted(t);
+    session.drain();
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(executor.started.get(0).cancelledWith).isEqualTo("drain deadline reached");
+    Task requeued = task(t.getTaskId());
+    assertThat(requeued.getState()).isEqualTo(TaskState.QUEUED);
+    assertThat(requeued.getAttempt()).isEqualTo(2);
+    assertThat(requeued.getHistory(0).getOutcome()).contains("drain deadline reached");
+  }
+
+  @Test
+  void drainWithTheHubUnreachableStillCompletesWithinItsBound() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 0, 10, Duration.ofSeconds(1));
+    Task t = submit();
+    awaitStarted(t);
+    hub.close();
+    hub = null;
+    session.drain();
+    // Bound: drain 1 s + kill grace 0.2 s + 3 s; the wait is larger only for a loaded machine.
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(executor.started.get(0).isRunning()).isFalse();
+    session = null;
+  }
+
+  @Test
+  void aWrongSecretBacksOffInsteadOfHotLooping() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    AtomicInteger attempts = new AtomicInteger();
+    ClientInterceptor counter =
+        new ClientInterceptor() {
+          @Override
+          public <Q, R> ClientCall<Q, R> interceptCall(
+              MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            attempts.incrementAndGet();
+            return next.newCall(method, options);
+          }
+        };
+    startSink(
+        settings(1, 0, 10, Duration.ofSeconds(1)),
+        SinkCallCredentials.clientSecret(BASE, Secret.of("wrong")),
+        counter);
+    long t0 = System.nanoTime();
+    await().atMost(WAIT).until(() -> attempts.get() >= 4);
+    // Backoff 1 s, 1.6 s, 2.56 s with ±20 % jitter: three retries take at least 4.1 s. A hot
+    // loop would make thousands of attempts in that time.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(4000));
+    assertThat(attempts.get()).isLessThan(8);
+    assertThat(stats().getConnectedSinks()).isZero();
+  }
+
+  @Test
+  void aSinkThatCannotReconnectWithinTheLeaseTtlStopsItsRunningTask() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    startSink(1, 0, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    awaitStarted(t);
+    hub.close();
+    hub = null;
+    await().atMost(WAIT).until(() -> executor.started.get(0).forceKilled);
+  }
+
+  @Test
+  void aCancelFromTheHubStopsTheRunningTask() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    startSink(1, 0, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    awaitStarted(t);
+    hub.core().cancel(t.getTaskId(), "operator asked");
+    await().atMost(WAIT).until(() -> task(t.getTaskId()).getState() == TaskState.ERROR);
+    assertThat(executor.started.get(0).cancelledWith).contains("operator asked");
+  }
+
+  @Test
+  void killFromTheHubFinishesTheRunningTaskThenExits() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 0, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    awaitStarted(t);
+    hub.core().control(sinkUuid(), SinkAction.KILL, "test");
+    Thread.sleep(500);
+    assertThat(exit).isNotDone();
+    executor.started.get(0).complete(TaskState.SUCCESS, 0, "finished before exit");
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(task(t.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
+    session = null;
+  }
+
+  @Test
+  void forceKillFromTheHubInterruptsTheTaskAndHandsItBack() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 0, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    awaitStarted(t);
+    hub.core().control(sinkUuid(), SinkAction.FORCE_KILL, "test");
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(executor.started.get(0).forceKilled).isTrue();
+    Task requeued = task(t.getTaskId());
+    assertThat(requeued.getState()).isEqualTo(TaskState.QUEUED);
+    assertThat(requeued.getAttempt()).isEqualTo(2);
+    session = null;
+  }
+
+  @Test
+  void resetFromTheHubFinishesTheRunningTaskAndReconnects() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit = startSink(1, 0, 10, Duration.ofSeconds(5));
+    Task t = submit();
+    awaitStarted(t);
+    hub.core().control(sinkUuid(), SinkAction.RESET, "test");
+    executor.started.get(0).complete(TaskState.SUCCESS, 0);
+    await().atMost(WAIT).until(() -> task(t.getTaskId()).getState() == TaskState.SUCCESS);
+    executor.autoComplete = true;
+    Task after = submit();
+    await().atMost(WAIT).until(() -> task(after.getTaskId()).getState() == TaskState.SUCCESS);
+    assertThat(exit).isNotDone();
+  }
+}
