@@ -187,7 +187,8 @@ class SinkProcessIT {
     hub = null;
     long start = System.nanoTime();
     sink.sigterm();
-    Thread.sleep(300);
+    // The second SIGTERM arrives while the drain runs.
+    await().atMost(WAIT).until(() -> sink.output().contains("draining"));
     sink.sigterm();
     Integer code = sink.awaitExit(WAIT);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -270,9 +271,9 @@ class SinkProcessIT {
         .atMost(WAIT)
         .until(
             () ->
-                new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), UTF8())
+                new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), StandardCharsets.UTF_8)
                     .contains("finished t1"));
-    String log = new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), UTF8());
+    String log = new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), StandardCharsets.UTF_8);
     assertThat(log.split("finished t1", -1)).as("log lines recorded once: " + log).hasSize(2);
   }
 
@@ -290,11 +291,7 @@ class SinkProcessIT {
   }
 
   private static int probe(Map<String, String> probeEnv) {
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, UTF8());
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return SinkMain.execute(new String[] {"probe", "ready"}, probeEnv, quiet, quiet);
-  }
-
-  private static java.nio.charset.Charset UTF8() {
-    return StandardCharsets.UTF_8;
   }
 }

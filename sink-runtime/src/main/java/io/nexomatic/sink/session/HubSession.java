@@ -31,6 +31,7 @@ import io.nexomatic.protocol.v1.TaskRef;
 import io.nexomatic.protocol.v1.TaskStarted;
 import io.nexomatic.protocol.v1.TaskState;
 import io.nexomatic.protocol.v1.Welcome;
+import io.nexomatic.sink.exec.TaskExecutor;
 import io.nexomatic.sink.exec.TaskOutcome;
 import io.nexomatic.sink.exec.TaskSpec;
 import io.nexomatic.sink.log.LogStats;
@@ -77,7 +78,7 @@ public final class HubSession {
 
   private final SessionSettings settings;
   private final Channel channel;
-  private final io.nexomatic.sink.exec.TaskExecutor executor;
+  private final TaskExecutor executor;
   private final Listener listener;
   private final Clock clock;
   private final ScheduledExecutorService loop;
@@ -119,7 +120,7 @@ public final class HubSession {
   public HubSession(
       SessionSettings settings,
       Channel channel,
-      io.nexomatic.sink.exec.TaskExecutor executor,
+      TaskExecutor executor,
       Listener listener,
       Clock clock) {
     this.settings = settings;

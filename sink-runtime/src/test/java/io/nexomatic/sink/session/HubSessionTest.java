@@ -230,8 +230,11 @@ class HubSessionTest {
     // A slot frees up, but 4 leased tasks still wait: engaged, so the credit is withheld.
     executor.started.get(0).complete(TaskState.SUCCESS, 0);
     await().atMost(WAIT).until(() -> executor.started.size() == 2);
-    Thread.sleep(1000);
-    assertThat(stats().getQueued()).as("no task taken while engaged").isEqualTo(2);
+    // No task is taken while engaged: the queue stays at 2 for a whole second.
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(WAIT)
+        .until(() -> stats().getQueued() == 2);
     assertThat(stats().getBackpressuredSinks()).isEqualTo(1);
     for (int i = 1; i < 8; i++) {
       int n = i;
@@ -360,8 +363,8 @@ class HubSessionTest {
     Task t = submit();
     awaitStarted(t);
     hub.core().control(sinkUuid(), SinkAction.KILL, "test");
-    Thread.sleep(500);
-    assertThat(exit).isNotDone();
+    // The running task holds the exit back.
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !exit.isDone());
     executor.started.get(0).complete(TaskState.SUCCESS, 0, "finished before exit");
     assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     assertThat(task(t.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
