@@ -15,6 +15,7 @@ import io.nexomatic.protocol.v1.TaskRef;
 import io.nexomatic.protocol.v1.TaskState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,13 @@ class HubCliIT {
     server =
         new HubServer(
                 HubServer.nettyBuilder("127.0.0.1", 0),
-                HubConfig.defaults(),
+                // The scripted sink sends no heartbeats of its own: a long interval keeps the Hub
+                // from closing its session as silent while a loaded CI machine runs the CLI.
+                HubConfig.builder()
+                    .heartbeatInterval(Duration.ofSeconds(60))
+                    .leaseTtl(Duration.ofMinutes(5))
+                    .offerTimeout(Duration.ofMinutes(2))
+                    .build(),
                 TestCredentials.credentials(),
                 TaskJournal.inMemory())
             .start();

@@ -271,9 +271,12 @@ class SinkProcessIT {
         .atMost(WAIT)
         .until(
             () ->
-                new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), StandardCharsets.UTF_8)
+                new String(
+                        hub.core().readLog(t.getTaskId(), 0, 100_000).data(),
+                        StandardCharsets.UTF_8)
                     .contains("finished t1"));
-    String log = new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), StandardCharsets.UTF_8);
+    String log =
+        new String(hub.core().readLog(t.getTaskId(), 0, 100_000).data(), StandardCharsets.UTF_8);
     assertThat(log.split("finished t1", -1)).as("log lines recorded once: " + log).hasSize(2);
   }
 

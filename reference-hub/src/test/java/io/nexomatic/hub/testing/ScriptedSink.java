@@ -213,7 +213,9 @@ public final class ScriptedSink implements AutoCloseable {
         && m.getBodyCase() == HubMessage.BodyCase.HEARTBEAT_ACK) {
       m = next(Duration.ofSeconds(60));
     }
-    assertThat(m).as("expected a %s from the Hub", kind).isNotNull();
+    assertThat(m)
+        .as("expected a %s from the Hub (stream closed with: %s)", kind, closedWith)
+        .isNotNull();
     assertThat(m.getBodyCase()).as("message from the Hub: %s", m).isEqualTo(kind);
     return m;
   }

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink's session against the reference Hub in process, with tasks whose end the test decides.
- * Real time, short Hub timings (heartbeat 200 ms, lease TTL 3 s); waits are generous upper bounds
- * that return as soon as the condition holds.
+ * Real time, short Hub timings (heartbeat 1 s, so a session silent for 3 s is closed; lease TTL 8
+ * s); waits are generous upper bounds that return as soon as the condition holds.
  */
 class HubSessionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -58,9 +58,9 @@ class HubSessionTest {
   private HubServer startHub(TaskJournal journal) throws Exception {
     HubConfig config =
         HubConfig.builder()
-            .heartbeatInterval(Duration.ofMillis(200))
-            .leaseTtl(Duration.ofSeconds(3))
-            .offerTimeout(Duration.ofSeconds(2))
+            .heartbeatInterval(Duration.ofSeconds(1))
+            .leaseTtl(Duration.ofSeconds(8))
+            .offerTimeout(Duration.ofSeconds(5))
             .tickInterval(Duration.ofMillis(50))
             .build();
     return new HubServer(
@@ -231,10 +231,7 @@ class HubSessionTest {
     executor.started.get(0).complete(TaskState.SUCCESS, 0);
     await().atMost(WAIT).until(() -> executor.started.size() == 2);
     // No task is taken while engaged: the queue stays at 2 for a whole second.
-    await()
-        .during(Duration.ofSeconds(1))
-        .atMost(WAIT)
-        .until(() -> stats().getQueued() == 2);
+    await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> stats().getQueued() == 2);
     assertThat(stats().getBackpressuredSinks()).isEqualTo(1);
     for (int i = 1; i < 8; i++) {
       int n = i;
