@@ -25,6 +25,12 @@ import java.util.function.Supplier;
 public final class EntraIdTokenSource implements Supplier<String> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The least validity a token kept after a failed refresh must have left: enough for a session
+   * opened with it to be authenticated, since the Hub checks the token only when a stream opens.
+   */
+  static final Duration MIN_REMAINING_VALIDITY = Duration.ofSeconds(10);
+
   private final URI tokenEndpoint;
   private final String clientId;
   private final String scope;
@@ -56,8 +62,8 @@ public final class EntraIdTokenSource implements Supplier<String> {
 
   /**
    * A valid access token, fetching a new one when due. A failed early refresh keeps the current
-   * token while it is still valid for another 30 seconds, so a brief outage of the token endpoint
-   * does not drop the sink's session.
+   * token while it is still valid for another {@link #MIN_REMAINING_VALIDITY}, so a brief outage of
+   * the token endpoint does not drop the sink's session.
    */
   @Override
   public synchronized String get() {
@@ -68,7 +74,7 @@ public final class EntraIdTokenSource implements Supplier<String> {
     try {
       refresh();
     } catch (IllegalStateException e) {
-      if (token != null && now.plusSeconds(30).isBefore(expiresAt)) {
+      if (token != null && now.plus(MIN_REMAINING_VALIDITY).isBefore(expiresAt)) {
         return token;
       }
       throw e;
