@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink's session against the reference Hub in process, with tasks whose end the test decides.
- * Real time, short Hub timings (heartbeat 1 s, so a session silent for 3 s is closed; lease TTL 8
- * s); waits are generous upper bounds that return as soon as the condition holds.
+ * Real time, short Hub timings: a 1 s heartbeat (a session silent for 3 s is closed) and an 8 s
+ * lease TTL. Waits are generous upper bounds that return as soon as the condition holds.
  */
 class HubSessionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
