@@ -29,11 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class HubServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HubServer.class);
 
+  /** Timer lateness beyond which the Hub counts itself as paused rather than merely busy. */
+  static final long PAUSE_THRESHOLD_MS = 1000;
+
   private final Server server;
   private final HubCore core;
   private final TaskJournal journal;
   private final ScheduledExecutorService timer;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final long tickMs;
+  private long lastTickNanos = System.nanoTime();
 
   /**
    * Builds the server on a caller-supplied builder (Netty for real use, in-process for tests). The
@@ -58,8 +63,8 @@ public final class HubServer implements AutoCloseable {
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
-    long tick = config.tickInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    this.tickMs = config.tickInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -77,6 +82,14 @@ public final class HubServer implements AutoCloseable {
 
   private void tick() {
     try {
+      // Only the timer thread touches lastTickNanos. Lateness well past the tick interval means
+      // the whole process stood still, so the sinks must not pay for it.
+      long nowNanos = System.nanoTime();
+      long lateMs = TimeUnit.NANOSECONDS.toMillis(nowNanos - lastTickNanos) - tickMs;
+      lastTickNanos = nowNanos;
+      if (lateMs > PAUSE_THRESHOLD_MS) {
+        core.forgivePause(lateMs);
+      }
       core.tick();
     } catch (RuntimeException e) {
       log.error("hub timer failed", e);

@@ -12,6 +12,7 @@ import io.nexomatic.hub.testing.HubFixture;
 import io.nexomatic.hub.testing.ScriptedSink;
 import io.nexomatic.protocol.v1.CancelTaskRequest;
 import io.nexomatic.protocol.v1.ControlSinkRequest;
+import io.nexomatic.protocol.v1.GetTaskRequest;
 import io.nexomatic.protocol.v1.HubMessage;
 import io.nexomatic.protocol.v1.ListSinksRequest;
 import io.nexomatic.protocol.v1.ParameterKind;
@@ -195,5 +196,11 @@ class AdminApiTest {
             StreamTaskLogsRequest.newBuilder().setTaskId(t.getTaskId()).setFollow(true).build())
         .forEachRemaining(c -> log.writeBytes(c.getData().toByteArray()));
     assertThat(log.toString(StandardCharsets.UTF_8)).isEqualTo("hello world");
+    assertThat(
+            hub.admin
+                .getTask(GetTaskRequest.newBuilder().setTaskId(t.getTaskId()).build())
+                .getLogBytes())
+        .as("the task view counts the log bytes the Hub holds")
+        .isEqualTo(11);
   }
 }

@@ -255,4 +255,35 @@ class LeaseAndFencingTest {
     assertThat(sink.closedWith().getDescription()).contains("no message from the sink");
     assertThat(task(t.getTaskId()).getState()).isEqualTo(TaskState.QUEUED);
   }
+
+  @Test
+  void aPausedHubMovesOfferLeaseAndSilenceDeadlinesOutInsteadOfBlamingItsSinks() {
+    ScriptedSink sink = hub.sink(BASE);
+    sink.hello(2);
+    sink.credit(1);
+    Task running = hub.submit(BASE);
+    TaskRef ref = sink.takeOffer();
+    sink.started(ref);
+    sink.credit(1);
+    Task offered = hub.submit(BASE);
+    sink.expect(HubMessage.BodyCase.OFFER);
+
+    // The Hub stood still for longer than every deadline it keeps for this sink.
+    Duration pause = hub.config.leaseTtl().plusSeconds(1);
+    hub.clock.advance(pause);
+    hub.core().forgivePause(pause.toMillis());
+    hub.tick(Duration.ofMillis(1));
+
+    assertThat(sink.closedWith()).as("the session is not blamed for the pause").isNull();
+    assertThat(task(running.getTaskId()).getState()).isEqualTo(TaskState.RUNNING);
+    assertThat(task(running.getTaskId()).getAttempt()).isEqualTo(1);
+    assertThat(task(offered.getTaskId()).getState()).isEqualTo(TaskState.OFFERED);
+
+    // The deadlines moved, they did not vanish: real silence after the pause still counts.
+    hub.tick(hub.config.leaseTtl().plusMillis(1));
+    assertThat(sink.closedWith()).isNotNull();
+    Task expired = task(running.getTaskId());
+    assertThat(expired.getState()).isEqualTo(TaskState.QUEUED);
+    assertThat(expired.getAttempt()).isEqualTo(2);
+  }
 }

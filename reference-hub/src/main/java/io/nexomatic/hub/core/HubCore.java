@@ -158,7 +158,7 @@ public final class HubCore {
     if (!request.getClientRequestId().isEmpty()) {
       TaskRecord existing = byClientRequestId.get(request.getClientRequestId());
       if (existing != null) {
-        return existing.toProto(true);
+        return view(existing);
       }
     }
     String payload = validator.validate(request);
@@ -195,12 +195,21 @@ public final class HubCore {
     persist(t);
     queues.add(t);
     dispatch();
-    return t.toProto(true);
+    return view(t);
+  }
+
+  /** A task as admins see it: secret parameters masked, with the log bytes held for it. */
+  private Task view(TaskRecord t) {
+    Task masked = t.toProto(true);
+    TaskLog tl = logs.get(t.id);
+    return tl == null || tl.attempt != t.attempt
+        ? masked
+        : masked.toBuilder().setLogBytes(tl.storedBytes()).build();
   }
 
   /** One task, masked. */
   public synchronized Task get(String taskId) throws StatusException {
-    return find(taskId).toProto(true);
+    return view(find(taskId));
   }
 
   /** Tasks, newest first. */
@@ -225,7 +234,7 @@ public final class HubCore {
         out.setNextPageToken(out.getTasks(limit - 1).getTaskId());
         break;
       }
-      out.addTasks(t.toProto(true));
+      out.addTasks(view(t));
     }
     return out.build();
   }
@@ -256,7 +265,7 @@ public final class HubCore {
         // Finished tasks stay as they are.
       }
     }
-    return t.toProto(true);
+    return view(t);
   }
 
   private TaskRecord find(String taskId) throws StatusException {
@@ -839,6 +848,35 @@ public final class HubCore {
       }
     }
     dispatch();
+  }
+
+  /**
+   * Moves every sink-facing deadline out by {@code pauseMs} after the Hub itself could not run (a
+   * GC pause, a frozen VM, CPU steal). Messages the sinks sent meanwhile sit unread in socket
+   * buffers, so without this the Hub would close healthy sessions as silent and expire leases that
+   * their heartbeats had renewed, and re-run tasks that are still running.
+   */
+  public synchronized void forgivePause(long pauseMs) {
+    if (pauseMs <= 0) {
+      return;
+    }
+    long now = now();
+    for (TaskRecord t : offered) {
+      t.offerExpiresAt += pauseMs;
+    }
+    for (TaskRecord t : held) {
+      t.leaseExpiresAt += pauseMs;
+    }
+    for (Session s : sessions.values()) {
+      s.lastMessageAt = Math.min(now, s.lastMessageAt + pauseMs);
+    }
+    log.warn(
+        "hub paused for {} ms; moved offer, lease and silence deadlines out by as much"
+            + " ({} offers, {} leases, {} sessions)",
+        pauseMs,
+        offered.size(),
+        held.size(),
+        sessions.size());
   }
 
   private long backstopDeadline(TaskRecord t) {
