@@ -52,7 +52,16 @@ public final class OperatorMain {
                 },
                 "shutdown"));
     health.start();
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // One line that says what to fix, instead of a page of nested informer exceptions. exit
+      // runs the shutdown hook, so nothing keeps the process alive after the failure.
+      log.error(
+          "cannot start: {}", StartupFailure.describe(e, String.valueOf(client.getMasterUrl())));
+      log.debug("start-up failure", e);
+      System.exit(1);
+    }
     log.info(
         "nexomatic operator started: namespaces={}, leaderElection={}, http port {}",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),

@@ -208,8 +208,8 @@ class SinkFleetOperatorTest {
             () -> {
               assertThat(child(HorizontalPodAutoscaler.class, "python")).isEmpty();
               assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
-                  .as("Backlog starts at minReplicas")
-                  .isEqualTo(2);
+                  .as("Backlog takes over at the HPA's last count, so no busy sink is cut")
+                  .isEqualTo(5);
             });
 
     editFleet(

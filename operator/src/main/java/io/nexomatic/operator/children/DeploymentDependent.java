@@ -32,7 +32,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** The fleet's Deployment: sink pods under the restricted Pod Security Standard. */
-@KubernetesDependent(informer = @Informer(labelSelector = FleetLabels.MANAGED_SELECTOR))
+@KubernetesDependent(
+    informer = @Informer(labelSelector = FleetLabels.MANAGED_SELECTOR),
+    matcher = ValueFromEnvMatcher.class)
 public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, SinkFleet> {
 
   /** Pod-template annotation carrying {@link DerivedCredentials#sha256()}. */

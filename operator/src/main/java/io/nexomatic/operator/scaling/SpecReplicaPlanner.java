@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 
 /**
  * The planner until the backlog autoscaler exists: suspend means zero; None follows spec.replicas;
- * Cpu leaves the count to the HPA; Backlog keeps status.desiredReplicas (the autoscaler's last
- * decision) within min/max, or starts at minReplicas.
+ * Cpu leaves the count to the HPA; Backlog keeps status.desiredReplicas (the count the fleet last
+ * ran at, whether the autoscaler or the HPA chose it) within min/max, or starts at minReplicas.
  */
 public final class SpecReplicaPlanner implements ReplicaPlanner {
 

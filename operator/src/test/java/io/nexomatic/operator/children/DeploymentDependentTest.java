@@ -97,6 +97,7 @@ class DeploymentDependentTest {
               assertThat(m.getReadOnly()).isTrue();
             });
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
         .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("python-credentials"));
   }
 
