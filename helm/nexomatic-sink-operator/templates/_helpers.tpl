@@ -85,6 +85,9 @@ operator/src/main/kubernetes/rbac.yaml. Every verb is one the operator issues:
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list", "patch"]
 {{- end }}
 
 {{/*

@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nexomatic.operator.hub.GrpcHubQueueSource;
+import io.nexomatic.operator.hub.HubChannels;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,9 @@ import org.slf4j.LoggerFactory;
 public final class OperatorMain {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+  /** How long one read of a Hub's queue may take before the Hub counts as unreachable. */
+  private static final Duration HUB_READ_DEADLINE = Duration.ofSeconds(5);
 
   private OperatorMain() {}
 
@@ -28,12 +34,14 @@ public final class OperatorMain {
     }
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var client = new KubernetesClientBuilder().build();
+    var hubChannels = new HubChannels();
     var operator =
         SinkFleetOperator.create(
             client,
             settings,
             MicrometerMetrics.withoutPerResourceMetrics(registry),
             new SpecReplicaPlanner(),
+            new GrpcHubQueueSource(hubChannels, HUB_READ_DEADLINE),
             Clock.systemUTC());
     var health = new HealthServer(settings.httpPort(), operator::getRuntimeInfo, registry);
     var stopped = new CountDownLatch(1);
@@ -46,6 +54,7 @@ public final class OperatorMain {
                     operator.stop();
                   } finally {
                     health.close();
+                    hubChannels.close();
                     client.close();
                     stopped.countDown();
                   }

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.reconciler.KubernetesFleetEvents;
 import io.nexomatic.operator.reconciler.SinkFleetReconciler;
+import io.nexomatic.operator.scaling.BacklogAutoscaler;
 import io.nexomatic.operator.scaling.ReplicaPlanner;
 import java.time.Clock;
 
@@ -20,6 +22,7 @@ public final class SinkFleetOperator {
       OperatorSettings settings,
       Metrics metrics,
       ReplicaPlanner replicaPlanner,
+      HubQueueSource hubQueues,
       Clock clock) {
     var operator =
         new Operator(
@@ -39,7 +42,10 @@ public final class SinkFleetOperator {
             });
     var reconciler =
         new SinkFleetReconciler(
-            replicaPlanner, new KubernetesFleetEvents(client, clock, settings.identity()), clock);
+            replicaPlanner,
+            new BacklogAutoscaler(hubQueues, clock),
+            new KubernetesFleetEvents(client, clock, settings.identity()),
+            clock);
     operator.register(
         reconciler,
         configuration -> {

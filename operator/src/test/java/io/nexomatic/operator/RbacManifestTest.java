@@ -74,6 +74,9 @@ class RbacManifestTest {
     assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers"))
         .containsExactlyInAnyOrder("get", "list", "watch", "create", "patch", "delete");
     assertThat(verbs(rules, "", "events")).containsExactly("create");
+    assertThat(verbs(rules, "", "pods"))
+        .as("pod-deletion-cost before a Backlog fleet shrinks")
+        .containsExactlyInAnyOrder("list", "patch");
   }
 
   private static ClusterRole clusterRole() throws IOException {

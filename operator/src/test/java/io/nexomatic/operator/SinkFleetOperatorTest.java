@@ -258,7 +258,7 @@ class SinkFleetOperatorTest {
         f -> {
           assertThat(ready(f).getReason()).isEqualTo("SecretNotFound");
           assertThat(ready(f).getMessage()).contains("python-sink-secret");
-          assertThat(condition(f, "Degraded").getStatus()).isEqualTo("True");
+          assertThat(TestFleets.condition(f, "Degraded").getStatus()).isEqualTo("True");
         });
     await().atMost(TIMEOUT).until(() -> eventReasons().contains("SecretNotFound"));
     assertThat(child(Deployment.class, "python")).isEmpty();
@@ -296,7 +296,7 @@ class SinkFleetOperatorTest {
         f -> {
           assertThat(ready(f).getReason()).isEqualTo("InvalidSpec");
           assertThat(ready(f).getMessage()).contains("HUB_HOST");
-          assertThat(condition(f, "Stalled").getStatus()).isEqualTo("True");
+          assertThat(TestFleets.condition(f, "Stalled").getStatus()).isEqualTo("True");
         });
     await().atMost(TIMEOUT).until(() -> eventReasons().contains("InvalidSpec"));
     assertThat(child(Deployment.class, "python")).isEmpty();
@@ -436,14 +436,7 @@ class SinkFleetOperatorTest {
   }
 
   private static Condition ready(SinkFleet fleet) {
-    return condition(fleet, "Ready");
-  }
-
-  private static Condition condition(SinkFleet fleet, String type) {
-    return fleet.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElseThrow();
+    return TestFleets.condition(fleet, "Ready");
   }
 
   private static String image(Deployment deployment) {

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -41,6 +42,17 @@ public final class DerivedCredentials {
     var encoded = new TreeMap<String, String>();
     secretData.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
     return encoded;
+  }
+
+  /** The value of {@code key} as text, for the operator's own calls to the Hub. */
+  public Optional<String> text(String key) {
+    return Optional.ofNullable(secretData.get(key))
+        .map(v -> new String(v, StandardCharsets.UTF_8).strip());
+  }
+
+  /** The Hub CA bundle (PEM) the pods trust, when one is configured. */
+  public Optional<byte[]> caBundle() {
+    return Optional.ofNullable(caBundle).map(byte[]::clone);
   }
 
   /** Whether the derived Secret holds {@code key}. */

@@ -59,6 +59,11 @@ public class SinkFleetStatus {
   @JsonPropertyDescription("When the autoscaler last changed the replica count (RFC 3339).")
   private String lastScaleTime;
 
+  /** Backlog: the scale-down waiting out autoscaling.scaleDownStabilizationSeconds, if any. */
+  @JsonPropertyDescription(
+      "Backlog: the scale-down waiting out autoscaling.scaleDownStabilizationSeconds, if any.")
+  private ScaleDownPending scaleDownPending;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -139,6 +144,14 @@ public class SinkFleetStatus {
     this.lastScaleTime = lastScaleTime;
   }
 
+  public ScaleDownPending getScaleDownPending() {
+    return scaleDownPending;
+  }
+
+  public void setScaleDownPending(ScaleDownPending scaleDownPending) {
+    this.scaleDownPending = scaleDownPending;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SinkFleetStatus other
@@ -151,7 +164,8 @@ public class SinkFleetStatus {
         && Objects.equals(connectedSinks, other.connectedSinks)
         && Objects.equals(busySinks, other.busySinks)
         && Objects.equals(queued, other.queued)
-        && Objects.equals(lastScaleTime, other.lastScaleTime);
+        && Objects.equals(lastScaleTime, other.lastScaleTime)
+        && Objects.equals(scaleDownPending, other.scaleDownPending);
   }
 
   @Override

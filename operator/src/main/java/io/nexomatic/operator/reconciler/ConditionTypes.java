@@ -15,6 +15,10 @@ public final class ConditionTypes {
   /** kstatus: the controller is still working towards the spec. */
   public static final String RECONCILING = "Reconciling";
 
+  /** Backlog fleets only: whether the autoscaler can read the Hub's queue. */
+  public static final String SCALING_ACTIVE = "ScalingActive";
+
+  /** The conditions every fleet reports (Backlog fleets add {@link #SCALING_ACTIVE}). */
   public static final List<String> ALL =
       List.of(READY, PROGRESSING, DEGRADED, STALLED, RECONCILING);
 

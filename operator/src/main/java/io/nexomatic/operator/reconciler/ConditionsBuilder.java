@@ -38,6 +38,12 @@ public final class ConditionsBuilder {
     return conditions;
   }
 
+  /** The ScalingActive condition of a Backlog fleet. */
+  public Condition scalingActive(boolean active, String reason, String message) {
+    return condition(
+        ConditionTypes.SCALING_ACTIVE, active, new Verdict(Verdict.Shape.SETTLED, reason, message));
+  }
+
   private Condition condition(String type, boolean status, Verdict verdict) {
     String statusText = status ? "True" : "False";
     String transition =

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.nexomatic.operator.children.FleetLabels;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
+import io.nexomatic.operator.scaling.BacklogAutoscaler;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,9 +21,14 @@ public final class FleetStatusBuilder {
 
   /**
    * @param desiredReplicas the count the operator asks for; null keeps the previous value
+   * @param backlog the backlog autoscaler's outcome of this reconcile, when it ran
    */
   public SinkFleetStatus build(
-      SinkFleet fleet, Verdict verdict, Integer desiredReplicas, Optional<Deployment> deployment) {
+      SinkFleet fleet,
+      Verdict verdict,
+      Integer desiredReplicas,
+      Optional<Deployment> deployment,
+      Optional<BacklogAutoscaler.Outcome> backlog) {
     var previous = Optional.ofNullable(fleet.getStatus()).orElseGet(SinkFleetStatus::new);
     var status = new SinkFleetStatus();
     status.setObservedGeneration(fleet.getMetadata().getGeneration());
@@ -33,14 +40,42 @@ public final class FleetStatusBuilder {
     status.setDesiredReplicas(
         desiredReplicas != null ? desiredReplicas : previous.getDesiredReplicas());
     status.setSelector(FleetLabels.selectorString(fleet));
-    status.setConditions(
-        new ConditionsBuilder(previous.getConditions(), fleet.getMetadata().getGeneration(), clock)
-            .build(verdict));
-    // The Hub's view belongs to the backlog autoscaler; carried over untouched.
+    var conditions =
+        new ConditionsBuilder(previous.getConditions(), fleet.getMetadata().getGeneration(), clock);
+    var all = new ArrayList<>(conditions.build(verdict));
+    if (backlog.isPresent()) {
+      var outcome = backlog.get();
+      outcome
+          .view()
+          .ifPresentOrElse(
+              view -> {
+                status.setQueued(view.queued());
+                status.setConnectedSinks(view.connectedSinks());
+                status.setBusySinks(view.busySinks());
+              },
+              () -> carryHubView(previous, status));
+      status.setLastScaleTime(outcome.lastScaleTime());
+      status.setScaleDownPending(outcome.pending());
+      all.add(
+          conditions.scalingActive(outcome.scalingActive(), outcome.reason(), outcome.message()));
+    } else if (BacklogAutoscaler.applies(fleet)) {
+      // Blocked before the autoscaler ran (invalid spec, missing Secret): keep what it knew,
+      // including a pending scale-down, so nothing restarts when the fleet recovers.
+      carryHubView(previous, status);
+      status.setLastScaleTime(previous.getLastScaleTime());
+      status.setScaleDownPending(previous.getScaleDownPending());
+      previous.getConditions().stream()
+          .filter(c -> ConditionTypes.SCALING_ACTIVE.equals(c.getType()))
+          .findFirst()
+          .ifPresent(all::add);
+    }
+    status.setConditions(all);
+    return status;
+  }
+
+  private static void carryHubView(SinkFleetStatus previous, SinkFleetStatus status) {
+    status.setQueued(previous.getQueued());
     status.setConnectedSinks(previous.getConnectedSinks());
     status.setBusySinks(previous.getBusySinks());
-    status.setQueued(previous.getQueued());
-    status.setLastScaleTime(previous.getLastScaleTime());
-    return status;
   }
 }

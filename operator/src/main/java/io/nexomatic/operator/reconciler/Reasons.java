@@ -30,5 +30,8 @@ public final class Reasons {
   /** Writing a child failed; the operator retries with back-off. */
   public static final String RECONCILE_ERROR = "ReconcileError";
 
+  /** Event reason: the backlog autoscaler changed the replica count. */
+  public static final String SCALED = "Scaled";
+
   private Reasons() {}
 }

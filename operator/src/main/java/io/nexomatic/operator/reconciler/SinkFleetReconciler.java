@@ -23,6 +23,8 @@ import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
 import io.nexomatic.operator.children.ServiceAccountDependent;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
+import io.nexomatic.operator.scaling.BacklogAutoscaler;
+import io.nexomatic.operator.scaling.PodDeletionCosts;
 import io.nexomatic.operator.scaling.ReplicaPlanner;
 import io.nexomatic.operator.validation.SinkFleetValidator;
 import io.nexomatic.operator.validation.SpecViolation;
@@ -73,11 +75,17 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
   private static final Logger log = LoggerFactory.getLogger(SinkFleetReconciler.class);
 
   private final ReplicaPlanner replicaPlanner;
+  private final BacklogAutoscaler autoscaler;
   private final FleetEvents events;
   private final FleetStatusBuilder statusBuilder;
 
-  public SinkFleetReconciler(ReplicaPlanner replicaPlanner, FleetEvents events, Clock clock) {
+  public SinkFleetReconciler(
+      ReplicaPlanner replicaPlanner,
+      BacklogAutoscaler autoscaler,
+      FleetEvents events,
+      Clock clock) {
     this.replicaPlanner = replicaPlanner;
+    this.autoscaler = autoscaler;
     this.events = events;
     this.statusBuilder = new FleetStatusBuilder(clock);
   }
@@ -113,7 +121,21 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
     }
     var credentials = ((CredentialsResolver.Resolved) resolution).credentials();
 
-    OptionalInt planned = replicaPlanner.desiredReplicas(fleet);
+    Optional<BacklogAutoscaler.Outcome> backlog = Optional.empty();
+    OptionalInt planned;
+    if (BacklogAutoscaler.applies(fleet)) {
+      var outcome = autoscaler.evaluate(fleet, credentials, deployment);
+      backlog = Optional.of(outcome);
+      planned = OptionalInt.of(outcome.replicas());
+      announceScaling(fleet, outcome);
+      int running =
+          deployment.map(d -> Objects.requireNonNullElse(d.getSpec().getReplicas(), 1)).orElse(0);
+      if (outcome.replicas() < running && outcome.view().isPresent()) {
+        PodDeletionCosts.rank(context.getClient(), fleet, outcome.view().get());
+      }
+    } else {
+      planned = replicaPlanner.desiredReplicas(fleet);
+    }
     new FleetInputs(planned, credentials).putInto(context);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (result.erroredDependentsExist()) {
@@ -128,7 +150,34 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
                 .map(d -> Objects.requireNonNullElse(d.getSpec().getReplicas(), 1))
                 .orElse(1);
     Verdict verdict = DeploymentHealth.evaluate(fleet, deployment, desired);
-    return report(fleet, context, verdict, desired, deployment);
+    var control = report(fleet, context, verdict, desired, deployment, backlog);
+    return backlog.map(b -> control.rescheduleAfter(b.pollInterval())).orElse(control);
+  }
+
+  /** Explains a changed count, and a change in whether the Hub can be read, as Events. */
+  private void announceScaling(SinkFleet fleet, BacklogAutoscaler.Outcome outcome) {
+    if (outcome.scaledMessage() != null) {
+      events.transitioned(
+          fleet, new Verdict(Verdict.Shape.SETTLED, Reasons.SCALED, outcome.scaledMessage()));
+    }
+    String before =
+        Optional.ofNullable(fleet.getStatus())
+            .map(SinkFleetStatus::getConditions)
+            .flatMap(
+                all ->
+                    all.stream()
+                        .filter(c -> ConditionTypes.SCALING_ACTIVE.equals(c.getType()))
+                        .map(Condition::getReason)
+                        .findFirst())
+            .orElse(BacklogAutoscaler.READING_BACKLOG);
+    if (!before.equals(outcome.reason())) {
+      events.transitioned(
+          fleet,
+          new Verdict(
+              outcome.scalingActive() ? Verdict.Shape.SETTLED : Verdict.Shape.BLOCKED,
+              outcome.reason(),
+              outcome.message()));
+    }
   }
 
   @Override
@@ -144,7 +193,8 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
             Reasons.RECONCILE_ERROR,
             "applying the fleet's children failed, retrying: " + e.getMessage());
     var status =
-        statusBuilder.build(fleet, verdict, null, context.getSecondaryResource(Deployment.class));
+        statusBuilder.build(
+            fleet, verdict, null, context.getSecondaryResource(Deployment.class), Optional.empty());
     if (status.equals(fleet.getStatus())) {
       return ErrorStatusUpdateControl.<SinkFleet>noStatusUpdate();
     }
@@ -158,7 +208,18 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
       Verdict verdict,
       Integer desiredReplicas,
       Optional<Deployment> deployment) {
-    SinkFleetStatus status = statusBuilder.build(fleet, verdict, desiredReplicas, deployment);
+    return report(fleet, context, verdict, desiredReplicas, deployment, Optional.empty());
+  }
+
+  private UpdateControl<SinkFleet> report(
+      SinkFleet fleet,
+      Context<SinkFleet> context,
+      Verdict verdict,
+      Integer desiredReplicas,
+      Optional<Deployment> deployment,
+      Optional<BacklogAutoscaler.Outcome> backlog) {
+    SinkFleetStatus status =
+        statusBuilder.build(fleet, verdict, desiredReplicas, deployment, backlog);
     if (status.equals(fleet.getStatus())) {
       return UpdateControl.noUpdate();
     }

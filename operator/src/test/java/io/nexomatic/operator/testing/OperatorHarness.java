@@ -10,6 +10,8 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.nexomatic.operator.OperatorSettings;
 import io.nexomatic.operator.SinkFleetOperator;
+import io.nexomatic.operator.hub.HubQueueSource;
+import io.nexomatic.operator.hub.HubReadException;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,21 @@ public final class OperatorHarness implements AutoCloseable {
   private final TestingMetrics metrics = new TestingMetrics();
   private final Operator operator;
 
+  /** A harness whose fleets have no Hub: a Backlog fleet sees it as unreachable. */
   public OperatorHarness() {
+    this(
+        (fleet, credentials) -> {
+          throw new HubReadException("no Hub in this test", false, null);
+        });
+  }
+
+  /** A harness whose Backlog fleets read their queues from {@code hubQueues}. */
+  public OperatorHarness(HubQueueSource hubQueues) {
+    this(hubQueues, Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+  }
+
+  /** As {@link #OperatorHarness(HubQueueSource)}, with the operator's clock in the test's hand. */
+  public OperatorHarness(HubQueueSource hubQueues, Clock clock) {
     server =
         new KubernetesMockServer(
             new Context(new ObjectMapper()),
@@ -63,11 +79,7 @@ public final class OperatorHarness implements AutoCloseable {
     var settings = new OperatorSettings(Set.of(), false, "unused", null, "operator-under-test", 0);
     operator =
         SinkFleetOperator.create(
-            client,
-            settings,
-            metrics,
-            new SpecReplicaPlanner(),
-            Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+            client, settings, metrics, new SpecReplicaPlanner(), hubQueues, clock);
     operator.start();
   }
 

@@ -1,5 +1,6 @@
 package io.nexomatic.operator.testing;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -88,6 +89,14 @@ public final class TestFleets {
                 DerivedCredentials.CLIENT_SECRET_KEY,
                 clientSecret.getBytes(StandardCharsets.UTF_8)),
             null));
+  }
+
+  /** The fleet's condition of {@code type}; fails when the status lacks it. */
+  public static Condition condition(SinkFleet fleet, String type) {
+    return fleet.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " condition in " + fleet.getStatus()));
   }
 
   public static String base64(String value) {

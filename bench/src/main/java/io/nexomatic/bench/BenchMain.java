@@ -1,0 +1,47 @@
+package io.nexomatic.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point: {@code java -jar bench/target/nexomatic-bench.jar <benchmark> [options]}. */
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("--help")) {
+      usage();
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    // The mock API server logs every request through java.util.logging; the table is the output.
+    java.util.logging.LogManager.getLogManager().reset();
+    // The operator harness installs the committed CRD; benchmarks run from the repository root.
+    if (System.getProperty("nexomatic.committedCrds") == null
+        && java.nio.file.Files.isDirectory(java.nio.file.Path.of("crds"))) {
+      System.setProperty("nexomatic.committedCrds", "crds");
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    switch (args[0]) {
+      case "autoscaling" -> AutoscalingBench.main(rest);
+      default -> {
+        System.err.println("unknown benchmark '" + args[0] + "'");
+        usage();
+        System.exit(2);
+      }
+    }
+    // The system under test leaves non-daemon threads (informers, gRPC) behind on purpose.
+    System.exit(0);
+  }
+
+  private static void usage() {
+    System.err.println(
+        """
+        usage: java -jar bench/target/nexomatic-bench.jar <benchmark> [options]
+
+          autoscaling [--samples N] [--polls 1,5]
+              time from a backlog burst (100 tasks) to the Deployment's new replica count,
+              through the real operator (mock API server) reading a real in-process Hub,
+              next to the poll interval and the cost of one read of the Hub
+        """);
+  }
+}

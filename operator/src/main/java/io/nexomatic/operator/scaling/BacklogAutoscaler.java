@@ -1,0 +1,144 @@
+package io.nexomatic.operator.scaling;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.hub.HubQueueSource;
+import io.nexomatic.operator.hub.HubQueueView;
+import io.nexomatic.operator.hub.HubReadException;
+import io.nexomatic.operator.model.AutoscalingMode;
+import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.model.FallbackPolicy;
+import io.nexomatic.operator.model.FallbackSpec;
+import io.nexomatic.operator.model.ScaleDownPending;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.model.SinkFleetStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides a Backlog fleet's replica count from the Hub's queue on every reconcile. It keeps no
+ * state of its own: the previous decision and any pending scale-down come from the fleet's status,
+ * so a restarted or newly elected operator decides exactly as the old one would have.
+ */
+public final class BacklogAutoscaler {
+
+  /** ScalingActive reasons. */
+  public static final String READING_BACKLOG = "ReadingBacklog";
+
+  public static final String HUB_UNREACHABLE = "HubUnreachable";
+  public static final String AUTH_REJECTED = "AuthRejected";
+
+  private final HubQueueSource hub;
+  private final Clock clock;
+
+  public BacklogAutoscaler(HubQueueSource hub, Clock clock) {
+    this.hub = hub;
+    this.clock = clock;
+  }
+
+  /**
+   * What a Backlog fleet should run now.
+   *
+   * @param replicas the count for the Deployment
+   * @param view the Hub's view, empty when it could not be read
+   * @param pending the scale-down still waiting, or null
+   * @param lastScaleTime when the count last changed (RFC 3339), or null
+   * @param scalingActive whether the Hub could be read (the ScalingActive condition)
+   * @param reason the ScalingActive reason
+   * @param message the ScalingActive message
+   * @param scaledMessage an Event's message when this decision changes the count, else null
+   * @param pollInterval when to look at the Hub again
+   */
+  public record Outcome(
+      int replicas,
+      Optional<HubQueueView> view,
+      ScaleDownPending pending,
+      String lastScaleTime,
+      boolean scalingActive,
+      String reason,
+      String message,
+      String scaledMessage,
+      Duration pollInterval) {}
+
+  /** Whether the autoscaler decides {@code fleet}'s count: Backlog mode and not suspended. */
+  public static boolean applies(SinkFleet fleet) {
+    var spec = fleet.getSpec();
+    return spec != null
+        && !Boolean.TRUE.equals(spec.getSuspend())
+        && spec.getAutoscaling() != null
+        && spec.getAutoscaling().getMode() == AutoscalingMode.BACKLOG;
+  }
+
+  /** Reads the Hub and decides; never throws for a Hub problem (the fallback applies instead). */
+  public Outcome evaluate(
+      SinkFleet fleet, DerivedCredentials credentials, Optional<Deployment> deployment) {
+    var autoscaling =
+        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
+    var defaults = new AutoscalingSpec();
+    var bounds =
+        new BacklogPolicy.Bounds(
+            Objects.requireNonNullElse(autoscaling.getTasksPerSink(), defaults.getTasksPerSink()),
+            Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas()),
+            Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas()),
+            Duration.ofSeconds(
+                Objects.requireNonNullElse(
+                    autoscaling.getScaleDownStabilizationSeconds(),
+                    defaults.getScaleDownStabilizationSeconds())));
+    var poll =
+        Duration.ofSeconds(
+            Objects.requireNonNullElse(
+                autoscaling.getPollIntervalSeconds(), defaults.getPollIntervalSeconds()));
+    var status = Optional.ofNullable(fleet.getStatus());
+    int current =
+        status
+            .map(SinkFleetStatus::getDesiredReplicas)
+            .or(() -> deployment.map(d -> d.getSpec().getReplicas()))
+            .orElse(bounds.min());
+    ScaleDownPending pending = status.map(SinkFleetStatus::getScaleDownPending).orElse(null);
+    String lastScaleTime = status.map(SinkFleetStatus::getLastScaleTime).orElse(null);
+    var now = clock.instant();
+    String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+
+    HubQueueView view;
+    try {
+      view = hub.read(fleet, credentials);
+    } catch (HubReadException e) {
+      var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
+      boolean fixed =
+          fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
+      int replicas = fixed ? fallback.getReplicas() : current;
+      String reason = e.authRejected() ? AUTH_REJECTED : HUB_UNREACHABLE;
+      String message =
+          e.getMessage()
+              + (fixed
+                  ? "; running the fallback of " + replicas + " sinks"
+                  : "; keeping " + replicas + " sinks");
+      return new Outcome(
+          replicas,
+          Optional.empty(),
+          pending,
+          replicas != current ? stamp : lastScaleTime,
+          false,
+          reason,
+          message,
+          replicas != current
+              ? "scaled from " + current + " to " + replicas + ": " + message
+              : null,
+          poll);
+    }
+    var decision = BacklogPolicy.decide(view.demand(), bounds, current, pending, now);
+    return new Outcome(
+        decision.replicas(),
+        Optional.of(view),
+        decision.pending(),
+        decision.scaled() ? stamp : lastScaleTime,
+        true,
+        READING_BACKLOG,
+        decision.explanation(),
+        decision.scaled() ? decision.explanation() : null,
+        poll);
+  }
+}
