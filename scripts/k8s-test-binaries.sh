@@ -669,11 +669,14 @@ smoke() {
   log "smoke: etcd healthy after $((SECONDS - start))s"
 
   # kube-apiserver with kube-api-test's flags (KubeAPIServerProcess), plus our
-  # own serving cert so kubectl verifies TLS instead of skipping it.
+  # own serving cert so kubectl verifies TLS instead of skipping it. Advertising a
+  # loopback address needs the endpoint reconciler off (kube-apiserver refuses it
+  # otherwise: "may not be in the loopback range").
   "$DIR/kube-apiserver" \
     --cert-dir "$SMOKE_TMP/apiserver-certs" \
     --tls-cert-file "$SMOKE_TMP/server.crt" --tls-private-key-file "$SMOKE_TMP/server.key" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 \
+    --endpoint-reconciler-type none \
     --secure-port "$api_port" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --authorization-mode RBAC \

@@ -82,6 +82,22 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     return super.update(actual, desired, fleet, context);
   }
 
+  /**
+   * A fleet created straight into {@code Cpu} mode gets a Deployment without {@code replicas}; the
+   * API server defaults it to 1 and nobody owns it, so until the HPA first acts (it needs metrics)
+   * the fleet would run one sink below its minReplicas. The handover manager sets minReplicas right
+   * away, as it does when a running fleet enters {@code Cpu} mode.
+   */
+  @Override
+  public Deployment create(Deployment desired, SinkFleet fleet, Context<SinkFleet> context) {
+    Deployment created = super.create(desired, fleet, context);
+    if (desired.getSpec().getReplicas() == null) {
+      ReplicasHandover.handOver(
+          created, ReplicasHandover.startingCount(created, fleet), context.getClient());
+    }
+    return created;
+  }
+
   /** The Deployment for {@code fleet}; pure, so it can be specified by unit tests. */
   static Deployment build(SinkFleet fleet, FleetInputs inputs) {
     var spec = fleet.getSpec();
@@ -323,6 +339,8 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
         .withName(name)
         .withNewValueFrom()
         .withNewFieldRef()
+        // The API server defaults it; declared, so the applied and the stored template match.
+        .withApiVersion("v1")
         .withFieldPath(fieldPath)
         .endFieldRef()
         .endValueFrom()

@@ -1,0 +1,511 @@
+package io.nexomatic.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.nexomatic.operator.hub.GrpcHubQueueSource;
+import io.nexomatic.operator.hub.HubChannels;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.scaling.BacklogAutoscaler;
+import io.nexomatic.operator.scaling.SpecReplicaPlanner;
+import io.nexomatic.operator.testing.RealControlPlane;
+import io.nexomatic.operator.testing.TestFleets;
+import io.nexomatic.operator.testing.TestingMetrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The operator against a real control plane: kube-apiserver with etcd, kube-controller-manager
+ * (garbage collection, Deployments), kube-scheduler and kwok (pods that become Running and Ready on
+ * a fake node). What a mock API server cannot show: schema and CEL validation, server-side apply
+ * field ownership, the scale subresource, garbage collection, and real write counts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class RealApiServerIT {
+
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final String EXAMPLES_NS = "nexomatic";
+
+  private RealControlPlane cluster;
+  private KubernetesClient admin;
+  private HubChannels hubChannels;
+  private TestingMetrics metrics;
+  private Operator operator;
+  private final List<String> operatorWrites = Collections.synchronizedList(new ArrayList<>());
+  private KubernetesClient operatorClient;
+
+  @BeforeAll
+  void startClusterAndOperator() throws Exception {
+    cluster = RealControlPlane.withControllers();
+    admin = cluster.client();
+    try (var in = Files.newInputStream(RealControlPlane.committedCrd())) {
+      admin.apiextensions().v1().customResourceDefinitions().load(in).serverSideApply();
+    }
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              CustomResourceDefinition crd =
+                  admin
+                      .apiextensions()
+                      .v1()
+                      .customResourceDefinitions()
+                      .withName("sinkfleets.sinks.nexomatic.io")
+                      .get();
+              return crd.getStatus() != null
+                  && crd.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+            });
+    hubChannels = new HubChannels();
+    startOperator();
+  }
+
+  @AfterAll
+  void stop() {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (operatorClient != null) {
+      operatorClient.close();
+    }
+    if (hubChannels != null) {
+      hubChannels.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** A fresh operator process stand-in whose client records every write it sends. */
+  private void startOperator() {
+    operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(readKubeconfig()))
+            .withHttpClientBuilderConsumer(
+                b ->
+                    b.addOrReplaceInterceptor(
+                        "count-writes",
+                        new Interceptor() {
+                          @Override
+                          public void before(
+                              BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                            if (!"GET".equals(request.method())) {
+                              operatorWrites.add(request.method() + " " + request.uri().getPath());
+                            }
+                          }
+                        }))
+            .build();
+    metrics = new TestingMetrics();
+    operator =
+        SinkFleetOperator.create(
+            operatorClient,
+            new OperatorSettings(Set.of(), false, "unused", null, "operator-under-test", 0),
+            metrics,
+            new SpecReplicaPlanner(),
+            new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)),
+            Clock.systemUTC());
+    operator.start();
+  }
+
+  private String readKubeconfig() {
+    try {
+      return Files.readString(cluster.kubeconfig(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ schema and CEL
+
+  static Stream<Arguments> invalidFleets() {
+    return Stream.of(
+        Arguments.of(
+            "EntraId without entraId",
+            (Consumer<Map<String, Object>>) spec -> spec.put("auth", Map.of("method", "EntraId")),
+            "auth.entraId {tenantId, clientId} is required"),
+        Arguments.of(
+            "ClientSecret without clientSecretRef",
+            (Consumer<Map<String, Object>>)
+                spec -> spec.put("auth", Map.of("method", "ClientSecret")),
+            "auth.clientSecretRef {name, key} is required"),
+        Arguments.of(
+            "Fixed fallback without replicas",
+            (Consumer<Map<String, Object>>)
+                spec ->
+                    spec.put(
+                        "autoscaling",
+                        Map.of("mode", "Backlog", "fallback", Map.of("policy", "Fixed"))),
+            "autoscaling.fallback.replicas is required"),
+        Arguments.of(
+            "minReplicas above maxReplicas",
+            (Consumer<Map<String, Object>>)
+                spec -> spec.put("autoscaling", Map.of("minReplicas", 5, "maxReplicas", 2)),
+            "autoscaling.minReplicas must not exceed autoscaling.maxReplicas"),
+        Arguments.of(
+            "Cpu with minReplicas 0",
+            (Consumer<Map<String, Object>>)
+                spec -> spec.put("autoscaling", Map.of("mode", "Cpu", "minReplicas", 0)),
+            "autoscaling.minReplicas must be at least 1 when autoscaling.mode"),
+        Arguments.of(
+            "tenant.secretRef without uuid",
+            (Consumer<Map<String, Object>>)
+                spec ->
+                    spec.put(
+                        "tenant", Map.of("secretRef", Map.of("name", "t", "key", "tenant-secret"))),
+            "tenant.secretRef needs tenant.uuid"),
+        Arguments.of(
+            "grace period not above the drain timeout",
+            (Consumer<Map<String, Object>>)
+                spec -> {
+                  spec.put("terminationGracePeriodSeconds", 20);
+                  spec.put("runtime", Map.of("drainTimeoutSeconds", 30));
+                },
+            "terminationGracePeriodSeconds must be greater than runtime.drainTimeoutSeconds"),
+        Arguments.of(
+            "unknown autoscaling mode",
+            (Consumer<Map<String, Object>>)
+                spec -> spec.put("autoscaling", Map.of("mode", "Sometimes")),
+            "spec.autoscaling.mode: Unsupported value: \"Sometimes\""),
+        Arguments.of(
+            "maxReplicas 0",
+            (Consumer<Map<String, Object>>)
+                spec -> spec.put("autoscaling", Map.of("maxReplicas", 0)),
+            "spec.autoscaling.maxReplicas: Invalid value: 0"),
+        Arguments.of(
+            "poll interval above an hour",
+            (Consumer<Map<String, Object>>)
+                spec -> spec.put("autoscaling", Map.of("pollIntervalSeconds", 4000)),
+            "spec.autoscaling.pollIntervalSeconds: Invalid value: 4000"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidFleets")
+  @Order(1)
+  void theApiServerRejectsAnInvalidFleetWithTheRulesMessage(
+      String name, Consumer<Map<String, Object>> breakIt, String message) {
+    ensureNamespace("invalid");
+    var fleet = asGeneric(TestFleets.pythonFleet("invalid"));
+    @SuppressWarnings("unchecked")
+    var spec = (Map<String, Object>) fleet.getAdditionalProperties().get("spec");
+    breakIt.accept(spec);
+    assertThatThrownBy(() -> admin.resource(fleet).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContaining(message);
+  }
+
+  // ------------------------------------------------------------------ examples
+
+  @Test
+  @Order(2)
+  void everyExampleAppliesWithServerSideApplyAndBecomesReady() throws IOException {
+    ensureNamespace(EXAMPLES_NS);
+    admin
+        .resource(
+            secret(
+                EXAMPLES_NS,
+                "nexomatic-sink-secrets",
+                Map.of("client-secret", "s3cret", "pwsh-client-secret", "s3cret-too")))
+        .serverSideApply();
+    admin
+        .resource(secret(EXAMPLES_NS, "acme-tenant", Map.of("tenant-secret", "tenant-s3cret")))
+        .serverSideApply();
+    var names = new ArrayList<String>();
+    try (Stream<Path> files = Files.list(RealControlPlane.examples())) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        for (HasMetadata item : admin.load(Files.newInputStream(file)).items()) {
+          admin.resource(item).fieldManager("kubectl").forceConflicts().serverSideApply();
+          names.add(item.getMetadata().getName());
+        }
+      }
+    }
+    assertThat(names).hasSizeGreaterThanOrEqualTo(6);
+    for (String name : names) {
+      awaitReady(EXAMPLES_NS, name);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void kubectlScaleGoesThroughTheScaleSubresource() throws Exception {
+    var out =
+        run(
+            cluster.kubectl().toString(),
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "scale",
+            "sf/python",
+            "-n",
+            EXAMPLES_NS,
+            "--replicas=3");
+    assertThat(out).contains("scaled");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(deployment(EXAMPLES_NS, "python").getSpec().getReplicas()).isEqualTo(3));
+    awaitReady(EXAMPLES_NS, "python");
+    assertThat(fleet(EXAMPLES_NS, "python").getStatus().getReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(4)
+  void withAnHpaOnlyOneManagerOwnsReplicasAndReconcilesWriteNothing() {
+    var deployment = deployment(EXAMPLES_NS, "python-cpu");
+    var owners =
+        deployment.getMetadata().getManagedFields().stream()
+            .filter(RealApiServerIT::ownsReplicas)
+            .map(ManagedFieldsEntry::getManager)
+            .toList();
+    assertThat(owners)
+        .as("managers of spec.replicas")
+        .hasSize(1)
+        .doesNotContain("nexomatic-operator");
+    assertThat(
+            admin
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(EXAMPLES_NS)
+                .withName("python-cpu")
+                .get())
+        .isNotNull();
+
+    int before = operatorWrites.size();
+    int reconciled = metrics.finishedReconciliations(EXAMPLES_NS, "python-cpu");
+    // A label on the referenced Secret wakes every example fleet; none of them has anything to do.
+    admin
+        .secrets()
+        .inNamespace(EXAMPLES_NS)
+        .withName("nexomatic-sink-secrets")
+        .edit(
+            s -> {
+              s.getMetadata().setLabels(Map.of("touched", "yes"));
+              return s;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> metrics.finishedReconciliations(EXAMPLES_NS, "python-cpu") > reconciled);
+    assertThat(writesSince(before).stream().filter(w -> !w.contains("python-backlog")))
+        .as("writes of the operator after a no-op reconcile (the Backlog fleet polls its Hub)")
+        .isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void deletingAFleetLetsTheGarbageCollectorRemoveEveryChild() {
+    ensureNamespace("gc");
+    admin.resource(TestFleets.clientSecret("gc", "s3cret")).create();
+    admin.resource(TestFleets.pythonFleet("gc")).create();
+    awaitReady("gc", "python");
+    admin.resources(SinkFleet.class).inNamespace("gc").withName("python").delete();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(admin.apps().deployments().inNamespace("gc").list().getItems()).isEmpty();
+              assertThat(
+                      admin
+                          .resources(PodDisruptionBudget.class)
+                          .inNamespace("gc")
+                          .list()
+                          .getItems())
+                  .isEmpty();
+              assertThat(
+                      admin
+                          .resources(ServiceAccount.class)
+                          .inNamespace("gc")
+                          .withName("python")
+                          .get())
+                  .isNull();
+              assertThat(admin.secrets().inNamespace("gc").withName("python-credentials").get())
+                  .isNull();
+              assertThat(admin.pods().inNamespace("gc").list().getItems()).isEmpty();
+            });
+    assertThat(admin.secrets().inNamespace("gc").withName(TestFleets.CLIENT_SECRET_NAME).get())
+        .as("the user's own Secret stays")
+        .isNotNull();
+  }
+
+  @Test
+  @Order(6)
+  void aRestartedOperatorWritesNothingForUnchangedFleets() {
+    var fleets =
+        admin.resources(SinkFleet.class).inAnyNamespace().list().getItems().stream()
+            .filter(f -> !BacklogAutoscaler.applies(f))
+            .toList();
+    operator.stop();
+    operatorClient.close();
+    operatorWrites.clear();
+
+    startOperator();
+    for (var f : fleets) {
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  metrics.finishedReconciliations(
+                          f.getMetadata().getNamespace(), f.getMetadata().getName())
+                      > 0);
+    }
+    assertThat(operatorWrites.stream().filter(w -> !w.contains("python-backlog")))
+        .as("writes after a restart, Backlog fleet aside")
+        .isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void twoHundredFleetsBecomeReadyAndTheCostIsReported() {
+    ensureNamespace("many");
+    admin.resource(TestFleets.clientSecret("many", "s3cret")).create();
+    int before = operatorWrites.size();
+    long start = System.nanoTime();
+    int count = Integer.getInteger("nexomatic.it.fleets", 200);
+    for (int i = 0; i < count; i++) {
+      var fleet = TestFleets.pythonFleet("many");
+      fleet.getMetadata().setName("fleet-" + i);
+      fleet.getSpec().setReplicas(1);
+      admin.resource(fleet).create();
+    }
+    await()
+        .atMost(Duration.ofMinutes(8))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                admin.resources(SinkFleet.class).inNamespace("many").list().getItems().stream()
+                        .filter(RealApiServerIT::isReady)
+                        .count()
+                    == count);
+    long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+    int writes = operatorWrites.size() - before;
+    System.out.printf(
+        "%d fleets Ready in %d s; the operator sent %d write requests (%.1f per fleet)%n",
+        count, seconds, writes, writes / (double) count);
+    assertThat(writes).as("children, status and events per fleet").isLessThan(count * 20);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private List<String> writesSince(int index) {
+    synchronized (operatorWrites) {
+      return List.copyOf(operatorWrites.subList(index, operatorWrites.size()));
+    }
+  }
+
+  private static boolean ownsReplicas(ManagedFieldsEntry entry) {
+    if (entry.getFieldsV1() == null) {
+      return false;
+    }
+    Object spec = entry.getFieldsV1().getAdditionalProperties().get("f:spec");
+    return spec instanceof Map<?, ?> m && m.containsKey("f:replicas");
+  }
+
+  private void awaitReady(String namespace, String name) {
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(isReady(fleet(namespace, name)))
+                    .as(
+                        namespace
+                            + "/"
+                            + name
+                            + " Ready, status "
+                            + fleet(namespace, name).getStatus())
+                    .isTrue());
+  }
+
+  private static boolean isReady(SinkFleet fleet) {
+    return fleet.getStatus() != null
+        && fleet.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private SinkFleet fleet(String namespace, String name) {
+    return admin.resources(SinkFleet.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private Deployment deployment(String namespace, String name) {
+    return admin.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  private void ensureNamespace(String name) {
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
+  }
+
+  private static Secret secret(String namespace, String name, Map<String, String> data) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(data)
+        .build();
+  }
+
+  private static GenericKubernetesResource asGeneric(SinkFleet fleet) {
+    fleet.getMetadata().setUid(null);
+    fleet.getMetadata().setGeneration(null);
+    return Serialization.unmarshal(Serialization.asJson(fleet), GenericKubernetesResource.class);
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+    return out;
+  }
+}
