@@ -1,6 +1,7 @@
 package io.nexomatic.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -24,6 +25,22 @@ public final class SinkFleetOperator {
       ReplicaPlanner replicaPlanner,
       HubQueueSource hubQueues,
       Clock clock) {
+    return create(
+        client, settings, metrics, replicaPlanner, hubQueues, clock, LeaseLoss.exitingProcess());
+  }
+
+  /**
+   * As above, with what losing the leader lease while running does; {@link Operator#stop()} of the
+   * returned operator gives the lease up without it.
+   */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Metrics metrics,
+      ReplicaPlanner replicaPlanner,
+      HubQueueSource hubQueues,
+      Clock clock,
+      LeaseLoss leaseLoss) {
     var operator =
         new Operator(
             overrider -> {
@@ -37,9 +54,18 @@ public final class SinkFleetOperator {
                             settings.leaseName())
                         .withLeaseNamespace(settings.leaseNamespace())
                         .withIdentity(settings.identity())
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(() -> {}, leaseLoss::stoppedLeading, id -> {}))
                         .build());
               }
-            });
+            }) {
+          @Override
+          public void stop() {
+            leaseLoss.stopping();
+            super.stop();
+          }
+        };
     var reconciler =
         new SinkFleetReconciler(
             replicaPlanner,

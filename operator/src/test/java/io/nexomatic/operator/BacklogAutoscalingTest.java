@@ -134,10 +134,13 @@ class BacklogAutoscalingTest {
     }
 
     awaitReplicas(10);
-    var fleet = fleet();
-    assertThat(fleet.getStatus().getQueued()).isEqualTo(100);
-    assertThat(fleet.getStatus().getDesiredReplicas()).isEqualTo(10);
-    assertThat(scalingActive(fleet).getStatus()).isEqualTo("True");
+    // The status is written after the Deployment, in the same reconcile.
+    awaitFleet(
+        fleet -> {
+          assertThat(fleet.getStatus().getQueued()).isEqualTo(100);
+          assertThat(fleet.getStatus().getDesiredReplicas()).isEqualTo(10);
+          assertThat(scalingActive(fleet).getStatus()).isEqualTo("True");
+        });
     assertThat(events("Scaled"))
         .as("one decision, straight to the target")
         .containsExactly("scaled up from 1 to 10: 100 tasks queued or leased at 10 per sink");
@@ -165,7 +168,7 @@ class BacklogAutoscalingTest {
 
     clock.advance(Duration.ofSeconds(301));
     awaitReplicas(1);
-    assertThat(fleet().getStatus().getScaleDownPending()).isNull();
+    awaitFleet(f -> assertThat(f.getStatus().getScaleDownPending()).isNull());
     assertThat(events("Scaled"))
         .last()
         .asString()
