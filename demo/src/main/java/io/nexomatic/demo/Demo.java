@@ -1,0 +1,432 @@
+package io.nexomatic.demo;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.nexomatic.hub.HubConfig;
+import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.auth.Credentials;
+import io.nexomatic.hub.auth.SecretHash;
+import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.operator.hub.GrpcHubQueueSource;
+import io.nexomatic.operator.hub.HubChannels;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.testing.OperatorHarness;
+import io.nexomatic.protocol.ProtocolMetadata;
+import io.nexomatic.protocol.v1.HubAdminGrpc;
+import io.nexomatic.protocol.v1.ListSinksRequest;
+import io.nexomatic.protocol.v1.ListTasksRequest;
+import io.nexomatic.protocol.v1.QueueStatsRequest;
+import io.nexomatic.protocol.v1.Sink;
+import io.nexomatic.protocol.v1.SubmitTaskRequest;
+import io.nexomatic.protocol.v1.Task;
+import io.nexomatic.protocol.v1.TaskState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system on one machine: a reference Hub on 127.0.0.1, a mock Kubernetes API server with
+ * the CRD, the real operator reconciling the example fleet in Backlog mode, and the fleet's pods
+ * run as local sink processes by {@link LocalPodRunner}. It submits a batch of sample tasks, shows
+ * the queue, the fleet and the tasks as they move, kills one busy sink mid-task, and checks that
+ * every task ended as its module says it must.
+ */
+final class Demo {
+
+  private static final String SINK_TYPE = "LOCAL:BASE";
+  private static final Duration BATCH_DEADLINE = Duration.ofMinutes(6);
+
+  private final DemoOptions options;
+  private final PrintStream out;
+
+  Demo(DemoOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Runs the demo; 0 when every task reached its expected state. */
+  int run() throws Exception {
+    long startNanos = System.nanoTime();
+    String clientSecret = randomSecret();
+    String adminToken = randomSecret();
+    var credentials =
+        new Credentials(
+            Map.of(
+                SINK_TYPE,
+                new Credentials.SinkTypeCredentials(
+                    Optional.of(SecretHash.of(clientSecret)), List.of())),
+            Map.of(),
+            SecretHash.of(adminToken));
+    var config =
+        HubConfig.builder()
+            .heartbeatInterval(Duration.ofSeconds(2))
+            .leaseTtl(Duration.ofSeconds(10))
+            .offerTimeout(Duration.ofSeconds(5))
+            .build();
+    Path work = Files.createTempDirectory("nexomatic-demo-");
+    try (var hub =
+            new HubServer(
+                    HubServer.nettyBuilder("127.0.0.1", 0),
+                    config,
+                    credentials,
+                    TaskJournal.inMemory())
+                .start();
+        var hubChannels = new HubChannels();
+        var harness =
+            new OperatorHarness(
+                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)), Clock.systemUTC())) {
+      ManagedChannel adminChannel =
+          NettyChannelBuilder.forAddress("127.0.0.1", hub.port()).usePlaintext().build();
+      Metadata bearer = new Metadata();
+      bearer.put(ProtocolMetadata.AUTHORIZATION, ProtocolMetadata.BEARER_PREFIX + adminToken);
+      var admin =
+          HubAdminGrpc.newBlockingStub(adminChannel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
+      KubernetesClient kube = harness.client();
+      out.printf(
+          Locale.ROOT,
+          "Hub        127.0.0.1:%d (Sink Type %s; lease TTL 10 s, heartbeat 2 s)%n",
+          hub.port(),
+          SINK_TYPE);
+      out.println(
+          "Kubernetes fabric8 mock API server with the SinkFleet CRD; the operator runs in this process");
+
+      SinkFleet fleet = applyFleet(kube, hub.port(), clientSecret);
+      String ns = fleet.getMetadata().getNamespace();
+      String name = fleet.getMetadata().getName();
+      var autoscaling = fleet.getSpec().getAutoscaling();
+      out.printf(
+          Locale.ROOT,
+          "Fleet      %s/%s from %s: Backlog, %d-%d sinks, %d tasks per sink, poll %d s,"
+              + " scale-down after %d s%n%n",
+          ns,
+          name,
+          options.root().relativize(options.fleet().toAbsolutePath()),
+          autoscaling.getMinReplicas(),
+          autoscaling.getMaxReplicas(),
+          autoscaling.getTasksPerSink(),
+          autoscaling.getPollIntervalSeconds(),
+          autoscaling.getScaleDownStabilizationSeconds());
+
+      try (var runner =
+          new LocalPodRunner(
+              kube,
+              ns,
+              name,
+              options.root().resolve("sink-runtime/target/nexomatic-sink.jar"),
+              options.root().resolve("examples/modules"),
+              work)) {
+        runner.start();
+        var kinds = TaskMix.batch(options.tasks());
+        var submitted = new HashMap<String, TaskMix>();
+        for (int i = 0; i < kinds.size(); i++) {
+          TaskMix kind = kinds.get(i);
+          Task t =
+              admin.submitTask(
+                  SubmitTaskRequest.newBuilder()
+                      .setSinkType(SINK_TYPE)
+                      .setModule(kind.module)
+                      .setPayloadJson("{\"n\": " + i + "}")
+                      .setTimeoutSeconds(kind.timeoutSeconds)
+                      .setClientRequestId("demo-" + i)
+                      .build());
+          submitted.put(t.getTaskId(), kind);
+        }
+        out.printf(Locale.ROOT, "Submitted  %d tasks: %s%n%n", kinds.size(), mixLine(kinds));
+
+        Set<String> seenEvents = new HashSet<>();
+        String killed = null;
+        long deadline = System.nanoTime() + BATCH_DEADLINE.toNanos();
+        Map<String, Task> last = Map.of();
+        while (System.nanoTime() < deadline) {
+          last = tasks(admin, submitted.keySet());
+          long done = last.values().stream().filter(Demo::terminal).count();
+          printEvents(kube, ns, seenEvents);
+          printLine(admin, kube, ns, name, last, done, submitted.size(), startNanos);
+          if (options.chaos() && killed == null && done >= submitted.size() / 4) {
+            killed = killOneBusySink(admin, runner);
+          }
+          if (done == submitted.size()) {
+            break;
+          }
+          TimeUnit.SECONDS.sleep(2);
+        }
+        printEvents(kube, ns, seenEvents);
+        int exit = summary(submitted, last, killed, startNanos, runner);
+        if (options.keepRunning()) {
+          keepRunning(hub.port(), adminToken);
+        }
+        adminChannel.shutdownNow();
+        return exit;
+      }
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private SinkFleet applyFleet(KubernetesClient kube, int hubPort, String clientSecret)
+      throws IOException {
+    GenericKubernetesResource manifest;
+    try (InputStream in = Files.newInputStream(options.fleet())) {
+      manifest =
+          (GenericKubernetesResource)
+              kube.load(in).items().stream()
+                  .filter(i -> "SinkFleet".equals(i.getKind()))
+                  .map(HasMetadata.class::cast)
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "--fleet " + options.fleet() + " holds no SinkFleet"));
+    } catch (ClassCastException e) {
+      throw new IllegalStateException(e);
+    }
+    SinkFleet fleet =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(manifest), SinkFleet.class);
+    String ns = Optional.ofNullable(fleet.getMetadata().getNamespace()).orElse("default");
+    fleet.getMetadata().setNamespace(ns);
+    // Local overrides: this machine's Hub, and timings that fit a demo of a few minutes.
+    fleet.getSpec().getHub().setHost("127.0.0.1");
+    fleet.getSpec().getHub().setPort(hubPort);
+    fleet.getSpec().getHub().setTls(null);
+    var autoscaling = fleet.getSpec().getAutoscaling();
+    if (autoscaling == null
+        || autoscaling.getMode() != io.nexomatic.operator.model.AutoscalingMode.BACKLOG) {
+      throw new IllegalArgumentException(
+          "--fleet " + options.fleet() + ": the demo needs autoscaling.mode Backlog");
+    }
+    autoscaling.setMaxReplicas(Math.min(4, autoscaling.getMaxReplicas()));
+    autoscaling.setPollIntervalSeconds(1);
+    autoscaling.setScaleDownStabilizationSeconds(15);
+    kube.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+    var ref = fleet.getSpec().getAuth().getClientSecretRef();
+    kube.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(ref.getName())
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of(ref.getKey(), clientSecret))
+                .build())
+        .create();
+    fleet.getMetadata().setUid(null);
+    fleet.getMetadata().setResourceVersion(null);
+    return kube.resource(fleet).create();
+  }
+
+  private static Map<String, Task> tasks(HubAdminGrpc.HubAdminBlockingStub admin, Set<String> ids) {
+    var out = new HashMap<String, Task>();
+    String page = "";
+    do {
+      var response =
+          admin.listTasks(
+              ListTasksRequest.newBuilder()
+                  .setSinkType(SINK_TYPE)
+                  .setLimit(1000)
+                  .setPageToken(page)
+                  .build());
+      response.getTasksList().stream()
+          .filter(t -> ids.contains(t.getTaskId()))
+          .forEach(t -> out.put(t.getTaskId(), t));
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return out;
+  }
+
+  private void printLine(
+      HubAdminGrpc.HubAdminBlockingStub admin,
+      KubernetesClient kube,
+      String ns,
+      String name,
+      Map<String, Task> tasks,
+      long done,
+      int total,
+      long startNanos) {
+    var stats = admin.getQueueStats(QueueStatsRequest.newBuilder().setSinkType(SINK_TYPE).build());
+    long queued = stats.getStatsCount() == 0 ? 0 : stats.getStats(0).getQueued();
+    long leased = stats.getStatsCount() == 0 ? 0 : stats.getStats(0).getLeased();
+    int connected = stats.getStatsCount() == 0 ? 0 : stats.getStats(0).getConnectedSinks();
+    SinkFleet fleet = kube.resources(SinkFleet.class).inNamespace(ns).withName(name).get();
+    Integer desired = fleet.getStatus() == null ? null : fleet.getStatus().getDesiredReplicas();
+    Integer ready = fleet.getStatus() == null ? null : fleet.getStatus().getReadyReplicas();
+    var byState = new EnumMap<TaskState, Integer>(TaskState.class);
+    tasks.values().forEach(t -> byState.merge(t.getState(), 1, Integer::sum));
+    int width = 24;
+    int filled = (int) (width * done / Math.max(1, total));
+    out.printf(
+        Locale.ROOT,
+        "%4ds  [%s%s] %3d/%d  queue %3d leased %2d | sinks desired %s ready %s connected %d |"
+            + " ok %d warn %d error %d%n",
+        (System.nanoTime() - startNanos) / 1_000_000_000L,
+        "#".repeat(filled),
+        ".".repeat(width - filled),
+        done,
+        total,
+        queued,
+        leased,
+        desired == null ? "-" : desired,
+        ready == null ? "-" : ready,
+        connected,
+        byState.getOrDefault(TaskState.SUCCESS, 0),
+        byState.getOrDefault(TaskState.WARNING, 0),
+        byState.getOrDefault(TaskState.ERROR, 0));
+  }
+
+  private void printEvents(KubernetesClient kube, String ns, Set<String> seen) {
+    for (Event e : kube.v1().events().inNamespace(ns).list().getItems()) {
+      if (seen.add(e.getMetadata().getName())) {
+        out.printf(Locale.ROOT, "      event %s: %s%n", e.getReason(), e.getMessage());
+      }
+    }
+  }
+
+  private String killOneBusySink(HubAdminGrpc.HubAdminBlockingStub admin, LocalPodRunner runner) {
+    for (Sink sink :
+        admin
+            .listSinks(ListSinksRequest.newBuilder().setSinkType(SINK_TYPE).build())
+            .getSinksList()) {
+      if (sink.getBusy() > 0 && runner.kill(sink.getPodName())) {
+        out.printf(
+            Locale.ROOT,
+            "      chaos: SIGKILL to sink %s (pod %s) holding %d task(s); the Hub re-queues them"
+                + " when their lease expires%n",
+            sink.getSinkUuid().substring(0, 8),
+            sink.getPodName(),
+            sink.getBusy());
+        return sink.getPodName();
+      }
+    }
+    return null;
+  }
+
+  private int summary(
+      Map<String, TaskMix> submitted,
+      Map<String, Task> last,
+      String killed,
+      long startNanos,
+      LocalPodRunner runner) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "%-12s %-9s %6s %8s %8s %8s %8s%n",
+        "module",
+        "expected",
+        "tasks",
+        "success",
+        "warning",
+        "error",
+        "as expected");
+    int wrong = 0;
+    for (TaskMix kind : TaskMix.values()) {
+      var mine =
+          submitted.entrySet().stream()
+              .filter(e -> e.getValue() == kind)
+              .map(e -> last.get(e.getKey()))
+              .toList();
+      if (mine.isEmpty()) {
+        continue;
+      }
+      long ok = mine.stream().filter(t -> t != null && t.getState() == TaskState.SUCCESS).count();
+      long warn = mine.stream().filter(t -> t != null && t.getState() == TaskState.WARNING).count();
+      long err = mine.stream().filter(t -> t != null && t.getState() == TaskState.ERROR).count();
+      long expected = mine.stream().filter(t -> t != null && t.getState() == kind.expected).count();
+      wrong += mine.size() - expected;
+      out.printf(
+          Locale.ROOT,
+          "%-12s %-9s %6d %8d %8d %8d %8s%n",
+          kind.module,
+          kind.expected,
+          mine.size(),
+          ok,
+          warn,
+          err,
+          expected == mine.size() ? "yes" : "NO (" + expected + ")");
+    }
+    long rerun = last.values().stream().filter(t -> t.getAttempt() > 1).count();
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "%d tasks in %d s; %d ran again after a lost sink%s; sink processes started %d, stopped %d%n",
+        submitted.size(),
+        (System.nanoTime() - startNanos) / 1_000_000_000L,
+        rerun,
+        killed == null ? "" : " (killed " + killed + ")",
+        runner.startedCount(),
+        runner.stoppedCount());
+    out.println(
+        wrong == 0
+            ? "RESULT: every task reached its expected state"
+            : "RESULT: " + wrong + " task(s) did not reach their expected state");
+    return wrong == 0 ? 0 : 1;
+  }
+
+  private void keepRunning(int hubPort, String adminToken) throws InterruptedException {
+    out.printf(
+        Locale.ROOT,
+        "%nStill running. Submit more from another terminal:%n"
+            + "  export NEXOMATIC_HUB=127.0.0.1:%d NEXOMATIC_TOKEN=%s%n"
+            + "  java -jar reference-hub/target/nexomatic-hub.jar submit --type %s --module demo.ok"
+            + " --payload '{\"n\": 1}' --wait%n"
+            + "  java -jar reference-hub/target/nexomatic-hub.jar stats --type %s%n"
+            + "Ctrl-C stops the demo (the sinks drain first).%n",
+        hubPort,
+        adminToken,
+        SINK_TYPE,
+        SINK_TYPE);
+    Thread.currentThread().join();
+  }
+
+  private static boolean terminal(Task t) {
+    return t.getState() == TaskState.SUCCESS
+        || t.getState() == TaskState.WARNING
+        || t.getState() == TaskState.ERROR;
+  }
+
+  private static String mixLine(List<TaskMix> kinds) {
+    var counts = new EnumMap<TaskMix, Integer>(TaskMix.class);
+    kinds.forEach(k -> counts.merge(k, 1, Integer::sum));
+    var parts = new ArrayList<String>();
+    counts.forEach((k, n) -> parts.add(n + " " + k.module + " (→ " + k.expected + ")"));
+    return String.join(", ", parts);
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temp dir is harmless.
+    }
+  }
+}

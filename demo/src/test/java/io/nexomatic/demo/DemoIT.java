@@ -1,0 +1,25 @@
+package io.nexomatic.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * README's demo in a short run: real Hub over TCP, mock API server, the real operator scaling a
+ * Backlog fleet, real sink processes running real Python modules, one sink killed mid-task.
+ */
+class DemoIT {
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aShortDemoEndsWithEveryTaskInItsExpectedStateAndExitCodeZero() throws Exception {
+    assertThat(DemoMain.run(new String[] {"--tasks", "30"})).isZero();
+  }
+
+  @Test
+  void badOptionsAreListedTogetherWithExitCodeTwo() throws Exception {
+    assertThat(DemoMain.run(new String[] {"--tasks", "many", "--colour"})).isEqualTo(2);
+  }
+}
