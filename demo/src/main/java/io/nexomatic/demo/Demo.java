@@ -18,7 +18,6 @@ import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.operator.hub.GrpcHubQueueSource;
 import io.nexomatic.operator.hub.HubChannels;
 import io.nexomatic.operator.model.SinkFleet;
-import io.nexomatic.operator.testing.OperatorHarness;
 import io.nexomatic.protocol.ProtocolMetadata;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import io.nexomatic.protocol.v1.ListSinksRequest;
@@ -34,7 +33,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -48,11 +46,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole system on one machine: a reference Hub on 127.0.0.1, a mock Kubernetes API server with
- * the CRD, the real operator reconciling the example fleet in Backlog mode, and the fleet's pods
- * run as local sink processes by {@link LocalPodRunner}. It submits a batch of sample tasks, shows
- * the queue, the fleet and the tasks as they move, kills one busy sink mid-task, and checks that
- * every task ended as its module says it must.
+ * The whole system on one machine: a reference Hub on 127.0.0.1, a Kubernetes API server (real when
+ * its binaries are built here, else the fabric8 mock) with the CRD, the real operator reconciling
+ * the example fleet in Backlog mode, and the fleet's pods run as local sink processes by {@link
+ * LocalPodRunner}. It submits a batch of sample tasks, shows the queue, the fleet and the tasks as
+ * they move, kills one busy sink mid-task, and checks that every task ended as its module says it
+ * must.
  */
 final class Demo {
 
@@ -95,9 +94,11 @@ final class Demo {
                     TaskJournal.inMemory())
                 .start();
         var hubChannels = new HubChannels();
-        var harness =
-            new OperatorHarness(
-                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)), Clock.systemUTC())) {
+        var cluster =
+            DemoCluster.start(
+                options.root(),
+                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)),
+                options.api())) {
       ManagedChannel adminChannel =
           NettyChannelBuilder.forAddress("127.0.0.1", hub.port()).usePlaintext().build();
       Metadata bearer = new Metadata();
@@ -105,14 +106,13 @@ final class Demo {
       var admin =
           HubAdminGrpc.newBlockingStub(adminChannel)
               .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
-      KubernetesClient kube = harness.client();
+      KubernetesClient kube = cluster.client();
       out.printf(
           Locale.ROOT,
           "Hub        127.0.0.1:%d (Sink Type %s; lease TTL 10 s, heartbeat 2 s)%n",
           hub.port(),
           SINK_TYPE);
-      out.println(
-          "Kubernetes fabric8 mock API server with the SinkFleet CRD; the operator runs in this process");
+      out.println("Kubernetes " + cluster.description() + "; the operator runs in this process");
 
       SinkFleet fleet = applyFleet(kube, hub.port(), clientSecret);
       String ns = fleet.getMetadata().getNamespace();

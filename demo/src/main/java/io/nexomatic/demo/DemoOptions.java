@@ -13,8 +13,10 @@ import java.util.List;
  * @param keepRunning whether to stay up after the batch, for the Hub CLI
  * @param fleet the SinkFleet manifest to apply
  * @param root the repository root (sink jar, examples, CRD)
+ * @param api {@code auto}, {@code real} or {@code mock}: which Kubernetes API to run on
  */
-record DemoOptions(int tasks, boolean chaos, boolean keepRunning, Path fleet, Path root) {
+record DemoOptions(
+    int tasks, boolean chaos, boolean keepRunning, Path fleet, Path root, String api) {
 
   static final String USAGE =
       """
@@ -24,6 +26,8 @@ record DemoOptions(int tasks, boolean chaos, boolean keepRunning, Path fleet, Pa
         --no-chaos       do not kill a busy sink mid-task
         --keep-running   stay up after the batch and print how to submit more with the Hub CLI
         --fleet FILE     the SinkFleet to apply (default examples/backlog-autoscaling.yaml)
+        --api KIND       auto (default: a real kube-apiserver when scripts/k8s-test-binaries.sh
+                         has built one on this machine, else the fabric8 mock), real or mock
       """;
 
   /** Parses {@code args}; every problem is listed at once. */
@@ -32,6 +36,7 @@ record DemoOptions(int tasks, boolean chaos, boolean keepRunning, Path fleet, Pa
     boolean chaos = true;
     boolean keep = false;
     Path fleet = null;
+    String api = "auto";
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -56,6 +61,14 @@ record DemoOptions(int tasks, boolean chaos, boolean keepRunning, Path fleet, Pa
             problems.add("--fleet needs a file, e.g. --fleet examples/backlog-autoscaling.yaml");
           } else {
             fleet = Path.of(args[++i]);
+          }
+        }
+        case "--api" -> {
+          if (i + 1 >= args.length || !List.of("auto", "real", "mock").contains(args[i + 1])) {
+            problems.add("--api must be auto, real or mock");
+            i++;
+          } else {
+            api = args[++i];
           }
         }
         default -> problems.add("unknown option '" + args[i] + "'");
@@ -85,7 +98,7 @@ record DemoOptions(int tasks, boolean chaos, boolean keepRunning, Path fleet, Pa
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
-    return new DemoOptions(tasks, chaos, keep, fleet, root);
+    return new DemoOptions(tasks, chaos, keep, fleet, root, api);
   }
 
   private static Path repositoryRoot() {

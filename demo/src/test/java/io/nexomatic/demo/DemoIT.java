@@ -15,7 +15,15 @@ class DemoIT {
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void aShortDemoEndsWithEveryTaskInItsExpectedStateAndExitCodeZero() throws Exception {
+    // On the real kube-apiserver when the Kubernetes test binaries are built (as in CI).
     assertThat(DemoMain.run(new String[] {"--tasks", "30"})).isZero();
+  }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void theDemoAlsoRunsOnTheMockApiServer() throws Exception {
+    assertThat(DemoMain.run(new String[] {"--tasks", "10", "--api", "mock", "--no-chaos"}))
+        .isZero();
   }
 
   @Test
