@@ -276,6 +276,53 @@ class RealApiServerIT {
 
   @Test
   @Order(3)
+  void noSecretValueAppearsInEventsStatusOrWorkloads() {
+    // Everything the operator writes that is not a Secret, serialized, searched for the values.
+    var written = new StringBuilder();
+    admin
+        .v1()
+        .events()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(e -> written.append(Serialization.asJson(e)));
+    admin
+        .resources(SinkFleet.class)
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(f -> written.append(Serialization.asJson(f)));
+    admin
+        .apps()
+        .deployments()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(d -> written.append(Serialization.asJson(d)));
+    admin
+        .serviceAccounts()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(a -> written.append(Serialization.asJson(a)));
+    admin
+        .pods()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(p -> written.append(Serialization.asJson(p)));
+    assertThat(written.length()).isGreaterThan(10_000);
+    for (String secret : List.of("s3cret", "tenant-s3cret")) {
+      assertThat(written.toString()).as("a secret value outside Secrets").doesNotContain(secret);
+      assertThat(written.toString())
+          .doesNotContain(
+              java.util.Base64.getEncoder()
+                  .encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Test
+  @Order(3)
   void kubectlScaleGoesThroughTheScaleSubresource() throws Exception {
     var out =
         run(

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection reset at once, as a network blip does) and re-point at another Hub port.
  */
 public final class TcpProxy implements AutoCloseable {
+  private volatile long delayedUntilNanos = System.nanoTime();
   private final ServerSocket server;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
@@ -43,6 +44,11 @@ public final class TcpProxy implements AutoCloseable {
   /** New connections go to this Hub port. */
   public void retarget(int port) {
     this.targetPort = port;
+  }
+
+  /** Holds every byte in flight for {@code d} from now (a stall, not a loss). */
+  public void delay(java.time.Duration d) {
+    delayedUntilNanos = System.nanoTime() + d.toNanos();
   }
 
   /** Resets every open connection; new ones are accepted as before. */
@@ -90,6 +96,12 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  long holdUntil = delayedUntilNanos;
+                  long wait = holdUntil - System.nanoTime();
+                  if (wait > 0) {
+                    // A delay fault: bytes are held, not lost, as on a congested link.
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                  }
                   out.write(buf, 0, n);
                   out.flush();
                 }
