@@ -203,4 +203,29 @@ class AdminApiTest {
         .as("the task view counts the log bytes the Hub holds")
         .isEqualTo(11);
   }
+
+  @Test
+  void aPayloadOverTheHubsLimitIsRefusedByNameAndNothingIsQueued() throws Exception {
+    hub =
+        new HubFixture(b -> b.maxPayloadBytes(1024), io.nexomatic.hub.store.TaskJournal.inMemory());
+    String big = "{\"blob\": \"" + "x".repeat(2048) + "\"}";
+    var refused =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class,
+            () ->
+                hub.admin.submitTask(
+                    io.nexomatic.protocol.v1.SubmitTaskRequest.newBuilder()
+                        .setSinkType(BASE)
+                        .setModule("m")
+                        .setPayloadJson(big)
+                        .build()));
+    assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(refused.getStatus().getDescription())
+        .contains("payload_json: larger than the Hub's limit of 1024 bytes");
+    assertThat(
+            hub.admin
+                .listTasks(io.nexomatic.protocol.v1.ListTasksRequest.getDefaultInstance())
+                .getTasksCount())
+        .isZero();
+  }
 }

@@ -138,4 +138,72 @@ class ProtocolViolationTest {
     sink.openLogs();
     assertThat(sink.logClosedWith().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
+
+  @Test
+  void randomBytesInsteadOfMessagesEndOnlyThatStreamAndTheHubServesTheNextSink() throws Exception {
+    var random = new java.util.Random(20261129L);
+    var statuses = new java.util.ArrayList<Status>();
+    for (int stream = 0; stream < 20; stream++) {
+      byte[] frame = new byte[1 + random.nextInt(512)];
+      random.nextBytes(frame);
+      statuses.add(RawStream.sendAndClose(hub.channel(), frame));
+    }
+    // Some random frames happen to parse as a (meaningless) message; the rest do not parse at
+    // all. Either way the stream ends with a status, never with silence or a dead Hub.
+    assertThat(statuses).allSatisfy(st -> assertThat(st.getCode()).isNotEqualTo(Status.Code.OK));
+
+    var task = hub.submit(BASE);
+    sink.hello(1);
+    sink.credit(1);
+    assertThat(sink.takeOffer().getTaskId()).isEqualTo(task.getTaskId());
+  }
+
+  /** A client that speaks the Connect method with raw bytes instead of SinkMessages. */
+  private static final class RawStream {
+    static Status sendAndClose(io.grpc.Channel channel, byte[] frame) throws Exception {
+      var bytes =
+          new io.grpc.MethodDescriptor.Marshaller<byte[]>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+              return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+              try {
+                return stream.readAllBytes();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          };
+      var method =
+          io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING)
+              .setFullMethodName(
+                  io.nexomatic.protocol.v1.SinkHubGrpc.getConnectMethod().getFullMethodName())
+              .setRequestMarshaller(bytes)
+              .setResponseMarshaller(bytes)
+              .build();
+      var headers = new io.grpc.Metadata();
+      headers.put(io.nexomatic.protocol.ProtocolMetadata.CLIENT_ID, BASE);
+      headers.put(
+          io.nexomatic.protocol.ProtocolMetadata.CLIENT_SECRET,
+          io.nexomatic.hub.testing.TestCredentials.BASE_SECRET);
+      var closed = new java.util.concurrent.CompletableFuture<Status>();
+      var call = channel.newCall(method, io.grpc.CallOptions.DEFAULT);
+      call.start(
+          new io.grpc.ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, io.grpc.Metadata trailers) {
+              closed.complete(status);
+            }
+          },
+          headers);
+      call.request(Integer.MAX_VALUE);
+      call.sendMessage(frame);
+      call.halfClose();
+      return closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }
