@@ -92,6 +92,66 @@ class RoutingAndCreditTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void pinnedSinksKeepToTheirTenantWhileFourThreadsSubmitConcurrently() throws Exception {
+    ScriptedSink pinnedA = hub.pinnedSink(BASE, TENANT_A);
+    ScriptedSink pinnedB = hub.pinnedSink(BASE, TENANT_B);
+    ScriptedSink open = hub.sink(BASE);
+    pinnedA.hello(8);
+    pinnedB.hello(8);
+    open.hello(8);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    var submitted = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+    var done = new java.util.concurrent.CountDownLatch(4);
+    for (int thread = 0; thread < 4; thread++) {
+      int offset = thread;
+      pool.submit(
+          () -> {
+            try {
+              for (int i = 0; i < 100; i++) {
+                int k = offset + i;
+                String tenant = k % 3 == 0 ? TENANT_A : k % 3 == 1 ? TENANT_B : "";
+                submitted.add(hub.submit(BASE, tenant, "m").getTaskId());
+              }
+            } finally {
+              done.countDown();
+            }
+          });
+    }
+    var completedBy = new java.util.HashMap<String, String>();
+    List<String> violations = new ArrayList<>();
+    while (done.getCount() > 0 || completedBy.size() < submitted.size()) {
+      for (var entry :
+          List.of(
+              java.util.Map.entry(pinnedA, TENANT_A),
+              java.util.Map.entry(pinnedB, TENANT_B),
+              java.util.Map.entry(open, ""))) {
+        ScriptedSink sink = entry.getKey();
+        sink.credit(4);
+        for (TaskOffer o : offers(sink)) {
+          if (!entry.getValue().isEmpty() && !entry.getValue().equals(o.getTenantUuid())) {
+            violations.add(o.getTask().getTaskId() + " of " + o.getTenantUuid());
+          }
+          sink.accept(o.getTask());
+          sink.started(o.getTask());
+          sink.result(o.getTask(), TaskState.SUCCESS, 0);
+          String before = completedBy.put(o.getTask().getTaskId(), entry.getValue());
+          if (before != null) {
+            violations.add(o.getTask().getTaskId() + " completed twice");
+          }
+        }
+      }
+    }
+    pool.shutdown();
+    assertThat(violations).isEmpty();
+    assertThat(submitted).hasSize(400);
+    for (String id : submitted) {
+      assertThat(hub.core().get(id).getState()).isEqualTo(TaskState.SUCCESS);
+    }
+    assertThat(completedBy.values()).contains(TENANT_A, TENANT_B, "");
+  }
+
+  @Test
   void anUnpinnedSinkServesEveryTenantOldestFirst() {
     var t1 = hub.submit(BASE, TENANT_B, "m");
     var t2 = hub.submit(BASE, TENANT_A, "m");
