@@ -142,6 +142,21 @@ class PythonTaskExecutorIT {
   }
 
   @Test
+  void eachTaskRunsUnderTheProcessLimitThatContainsAForkBomb() throws Exception {
+    // What contains a fork bomb: RLIMIT_NPROC on the task's own process, set by prlimit from
+    // MAX_TASK_PROCESSES (256 here). The kernel enforces it for every user but root; the images
+    // run the sink as uid 10001.
+    env.module(
+        "limits",
+        "import resource\n"
+            + "def run(p, q):\n"
+            + "    return str(resource.getrlimit(resource.RLIMIT_NPROC))\n");
+    TaskOutcome o = run("samples.limits", "{}", List.of());
+    assertThat(o.state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(o.messages()).containsExactly("(256, 256)");
+  }
+
+  @Test
   void missingModuleIsReportedByName() throws Exception {
     TaskOutcome o = run("samples.nope", "{}", List.of());
     assertThat(o.state()).isEqualTo(TaskState.ERROR);
