@@ -29,6 +29,23 @@ class ChartExamplesTest {
       assertThat(fleet.at("/metadata/namespace").asText()).as(name).isNotEmpty();
       assertThat(ExamplesTest.SCHEMA.validate(fleet)).as(name).isEmpty();
     }
+    // Credentials stay in the user's Secrets: the chart renders none, and nothing that carries
+    // secret data or a literal value for a secret-looking variable.
+    assertThat(Chart.ofKind(objects, "Secret")).isEmpty();
+    for (JsonNode object : objects) {
+      object
+          .findValues("env")
+          .forEach(
+              env ->
+                  env.forEach(
+                      var ->
+                          assertThat(
+                                  var.path("name").asText().matches(".*(SECRET|TOKEN|PASSWORD).*")
+                                      && var.has("value")
+                                      && !var.path("name").asText().endsWith("_FILE"))
+                              .as(valuesFile + ": " + var)
+                              .isFalse()));
+    }
   }
 
   @Test

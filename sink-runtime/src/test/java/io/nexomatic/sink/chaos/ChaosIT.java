@@ -101,6 +101,16 @@ class ChaosIT {
             time.sleep(random.uniform(0.02, 0.2))
             return 'done ' + payload['tag']
         """);
+    // Every log event of this JVM (the Hub's included), at DEBUG, to search for secrets later.
+    var nexomatic =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.nexomatic");
+    var levelBefore = nexomatic.getLevel();
+    nexomatic.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    nexomatic.setAdditive(false);
+    var captured =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    captured.start();
+    nexomatic.addAppender(captured);
     Path data = tmp.resolve("hub-data");
     hub = startHub(data);
     var random = new Random(SEED);
@@ -253,7 +263,24 @@ class ChaosIT {
         assertThat(s.output()).as("a sink's log").doesNotContain(BASE_SECRET);
       }
       hub.close();
+      nexomatic.detachAppender(captured);
+      nexomatic.setAdditive(true);
+      nexomatic.setLevel(levelBefore);
     }
+    var hubLog = new StringBuilder();
+    synchronized (captured.list) {
+      for (var event : captured.list) {
+        hubLog.append(event.getFormattedMessage()).append('\n');
+        if (event.getThrowableProxy() != null) {
+          hubLog.append(event.getThrowableProxy().getMessage()).append('\n');
+        }
+      }
+    }
+    assertThat(captured.list).as("the Hub logged at all").isNotEmpty();
+    assertThat(hubLog.toString())
+        .as("the Hub's log, DEBUG included")
+        .doesNotContain(BASE_SECRET)
+        .doesNotContain(TestCredentials.ADMIN_TOKEN);
   }
 
   private boolean allTerminal(List<String> ids) throws StatusException {
