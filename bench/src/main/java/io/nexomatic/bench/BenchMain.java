@@ -23,6 +23,7 @@ public final class BenchMain {
     List<String> rest = Arrays.asList(args).subList(1, args.length);
     switch (args[0]) {
       case "autoscaling" -> AutoscalingBench.main(rest);
+      case "sink-footprint" -> SinkFootprintBench.main(rest);
       default -> {
         System.err.println("unknown benchmark '" + args[0] + "'");
         usage();
@@ -42,6 +43,10 @@ public final class BenchMain {
               time from a backlog burst (100 tasks) to the Deployment's new replica count,
               through the real operator (mock API server) reading a real in-process Hub,
               next to the poll interval and the cost of one read of the Hub
+
+          sink-footprint [--samples N]
+              a sink process's time from start to Ready and its idle resident memory, with the
+              image's JVM flags, tuned flags, and tuned flags plus AppCDS, next to the 100 MB goal
         """);
   }
 }
