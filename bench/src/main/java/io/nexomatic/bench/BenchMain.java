@@ -24,6 +24,7 @@ public final class BenchMain {
     switch (args[0]) {
       case "autoscaling" -> AutoscalingBench.main(rest);
       case "sink-footprint" -> SinkFootprintBench.main(rest);
+      case "operator-scale" -> OperatorScaleBench.main(rest);
       default -> {
         System.err.println("unknown benchmark '" + args[0] + "'");
         usage();
@@ -47,6 +48,10 @@ public final class BenchMain {
           sink-footprint [--samples N]
               a sink process's time from start to Ready and its idle resident memory, with the
               image's JVM flags, tuned flags, and tuned flags plus AppCDS, next to the 100 MB goal
+
+          operator-scale [--fleets N]
+              N fleets (default 1000) to Ready on the mock API server: time, the operator's writes,
+              the writes of a no-op reconcile of all of them (goal 0), heap
         """);
   }
 }
