@@ -25,6 +25,7 @@ public final class BenchMain {
       case "autoscaling" -> AutoscalingBench.main(rest);
       case "sink-footprint" -> SinkFootprintBench.main(rest);
       case "operator-scale" -> OperatorScaleBench.main(rest);
+      case "python-overhead" -> PythonOverheadBench.main(rest);
       default -> {
         System.err.println("unknown benchmark '" + args[0] + "'");
         usage();
@@ -52,6 +53,10 @@ public final class BenchMain {
           operator-scale [--fleets N]
               N fleets (default 1000) to Ready on the mock API server: time, the operator's writes,
               the writes of a no-op reconcile of all of them (goal 0), heap
+
+          python-overhead [--tasks N]
+              no-op Python tasks through the sink's executor against a bare loop spawning the same
+              bootstrap at the same concurrency (goal: at most 5 % overhead)
         """);
   }
 }

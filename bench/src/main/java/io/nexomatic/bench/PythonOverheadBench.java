@@ -1,0 +1,222 @@
+package io.nexomatic.bench;
+
+import io.nexomatic.sink.exec.BootstrapScripts;
+import io.nexomatic.sink.exec.ExecutionSettings;
+import io.nexomatic.sink.exec.PythonTaskExecutor;
+import io.nexomatic.sink.exec.TaskEnvironment;
+import io.nexomatic.sink.exec.TaskSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the sink's executor costs per Python task: the same no-op Action module run through the
+ * sink's PythonTaskExecutor (process group, prlimit, environment allowlist, log pipeline, result
+ * file) and through a bare loop that spawns the same bootstrap with the same stdin document, at the
+ * same concurrency, alternating rounds in one run.
+ */
+final class PythonOverheadBench {
+
+  private PythonOverheadBench() {}
+
+  static void main(List<String> args) throws Exception {
+    int tasks =
+        args.contains("--tasks") ? Integer.parseInt(args.get(args.indexOf("--tasks") + 1)) : 200;
+    int concurrency = 4;
+    Path dir = Files.createTempDirectory("nexomatic-python-bench-");
+    try {
+      Path modules = dir.resolve("modules");
+      Files.createDirectories(modules.resolve("bench"));
+      Files.writeString(modules.resolve("bench/__init__.py"), "");
+      Files.writeString(
+          modules.resolve("bench/noop.py"), "def run(payload, params):\n    return None\n");
+      Path python = python();
+      Map<String, String> sinkEnv =
+          Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8");
+      var executor =
+          new PythonTaskExecutor(
+              new ExecutionSettings(
+                  python,
+                  dir.resolve("work"),
+                  modules,
+                  Duration.ofMinutes(1),
+                  Duration.ofSeconds(2),
+                  5 * 1024 * 1024,
+                  256),
+              new TaskEnvironment(sinkEnv, List.of(), Map.of(), modules),
+              sinkEnv);
+      // The same executor without MAX_TASK_PROCESSES: no prlimit exec in front of each task.
+      var executorNoLimit =
+          new PythonTaskExecutor(
+              new ExecutionSettings(
+                  python,
+                  dir.resolve("work2"),
+                  modules,
+                  Duration.ofMinutes(1),
+                  Duration.ofSeconds(2),
+                  5 * 1024 * 1024,
+                  0),
+              new TaskEnvironment(sinkEnv, List.of(), Map.of(), modules),
+              sinkEnv);
+      Path bootstrap = BootstrapScripts.extract().path(BootstrapScripts.PYTHON);
+      var counter = new AtomicInteger();
+      Callable<Void> viaSink =
+          () -> {
+            var outcome =
+                executor
+                    .start(
+                        new TaskSpec(
+                            "t" + counter.incrementAndGet(),
+                            1,
+                            "bench.noop",
+                            "{}",
+                            List.of(),
+                            Duration.ZERO),
+                        chunk -> {})
+                    .outcome()
+                    .get();
+            if (!outcome.state().name().equals("SUCCESS")) {
+              throw new IllegalStateException("sink path: " + outcome);
+            }
+            return null;
+          };
+      Callable<Void> viaSinkNoLimit =
+          () -> {
+            var outcome =
+                executorNoLimit
+                    .start(
+                        new TaskSpec(
+                            "n" + counter.incrementAndGet(),
+                            1,
+                            "bench.noop",
+                            "{}",
+                            List.of(),
+                            Duration.ZERO),
+                        chunk -> {})
+                    .outcome()
+                    .get();
+            if (!outcome.state().name().equals("SUCCESS")) {
+              throw new IllegalStateException("sink path without prlimit: " + outcome);
+            }
+            return null;
+          };
+      Callable<Void> bare =
+          () -> {
+            int n = counter.incrementAndGet();
+            Path result = dir.resolve("result-" + n + ".json");
+            var pb = new ProcessBuilder(python.toString(), "-u", bootstrap.toString());
+            pb.environment().clear();
+            pb.environment().putAll(sinkEnv);
+            pb.environment().put("NEXOMATIC_RESULT_FILE", result.toString());
+            pb.environment().put("NEXOMATIC_MODULES_PATH", modules.toString());
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            p.getOutputStream()
+                .write(
+                    ("{\"task_id\": \"b"
+                            + n
+                            + "\", \"attempt\": 1, \"module\": \"bench.noop\","
+                            + " \"payload\": {}, \"params\": {}}")
+                        .getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0 || !Files.readString(result).contains("SUCCESS")) {
+              throw new IllegalStateException("bare path failed");
+            }
+            Files.delete(result);
+            return null;
+          };
+      ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+      try {
+        run(pool, viaSink, 20);
+        run(pool, viaSinkNoLimit, 20);
+        run(pool, bare, 20);
+        System.out.printf(
+            Locale.ROOT,
+            "python tasks: a no-op module, %d tasks per round, concurrency %d, %d cores%n%n"
+                + "%-8s %14s %18s %14s %10s %12s%n",
+            tasks,
+            concurrency,
+            Runtime.getRuntime().availableProcessors(),
+            "round",
+            "sink tasks/s",
+            "sink, no prlimit",
+            "bare tasks/s",
+            "overhead",
+            "no prlimit");
+        double sinkBest = 0;
+        double noLimitBest = 0;
+        double bareBest = 0;
+        for (int round = 1; round <= 3; round++) {
+          double s = run(pool, viaSink, tasks);
+          double nl = run(pool, viaSinkNoLimit, tasks);
+          double b = run(pool, bare, tasks);
+          sinkBest = Math.max(sinkBest, s);
+          noLimitBest = Math.max(noLimitBest, nl);
+          bareBest = Math.max(bareBest, b);
+          System.out.printf(
+              Locale.ROOT,
+              "%-8d %14.1f %18.1f %14.1f %9.1f%% %11.1f%%%n",
+              round,
+              s,
+              nl,
+              b,
+              (b / s - 1) * 100,
+              (b / nl - 1) * 100);
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "%-8s %14.1f %18.1f %14.1f %9.1f%% %11.1f%%%n",
+            "best",
+            sinkBest,
+            noLimitBest,
+            bareBest,
+            (bareBest / sinkBest - 1) * 100,
+            (bareBest / noLimitBest - 1) * 100);
+      } finally {
+        pool.shutdownNow();
+        executor.close();
+        executorNoLimit.close();
+      }
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  /** Runs {@code n} tasks through {@code pool}; returns tasks per second. */
+  private static double run(ExecutorService pool, Callable<Void> task, int n) throws Exception {
+    long start = System.nanoTime();
+    List<Future<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      futures.add(pool.submit(task));
+    }
+    for (Future<Void> f : futures) {
+      f.get();
+    }
+    return n / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static Path python() throws IOException {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, "python3");
+      if (Files.isExecutable(p)) {
+        return p.toRealPath();
+      }
+    }
+    throw new IOException("python3 is not on the PATH");
+  }
+}
