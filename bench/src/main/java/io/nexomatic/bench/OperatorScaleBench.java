@@ -68,7 +68,7 @@ final class OperatorScaleBench {
         ready =
             (int)
                 client.resources(SinkFleet.class).inNamespace(NS).list().getItems().stream()
-                    .filter(OperatorScaleBench::isReady)
+                    .filter(TestFleets::isReady)
                     .count();
         TimeUnit.MILLISECONDS.sleep(200);
       }
@@ -130,11 +130,5 @@ final class OperatorScaleBench {
             .filter(w -> !w.endsWith("/status") || w.contains("/sinkfleets/"))
             .filter(w -> !w.startsWith("POST /api/v1/namespaces/" + NS + "/secrets"))
             .count();
-  }
-
-  private static boolean isReady(SinkFleet fleet) {
-    return fleet.getStatus() != null
-        && fleet.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

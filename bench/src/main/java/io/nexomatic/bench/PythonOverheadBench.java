@@ -45,73 +45,14 @@ final class PythonOverheadBench {
       Path python = python();
       Map<String, String> sinkEnv =
           Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8");
-      var executor =
-          new PythonTaskExecutor(
-              new ExecutionSettings(
-                  python,
-                  dir.resolve("work"),
-                  modules,
-                  Duration.ofMinutes(1),
-                  Duration.ofSeconds(2),
-                  5 * 1024 * 1024,
-                  256),
-              new TaskEnvironment(sinkEnv, List.of(), Map.of(), modules),
-              sinkEnv);
+      var executor = executor(python, dir.resolve("work"), modules, sinkEnv, 256);
       // The same executor without MAX_TASK_PROCESSES: no prlimit exec in front of each task.
-      var executorNoLimit =
-          new PythonTaskExecutor(
-              new ExecutionSettings(
-                  python,
-                  dir.resolve("work2"),
-                  modules,
-                  Duration.ofMinutes(1),
-                  Duration.ofSeconds(2),
-                  5 * 1024 * 1024,
-                  0),
-              new TaskEnvironment(sinkEnv, List.of(), Map.of(), modules),
-              sinkEnv);
+      var executorNoLimit = executor(python, dir.resolve("work2"), modules, sinkEnv, 0);
       Path bootstrap = BootstrapScripts.extract().path(BootstrapScripts.PYTHON);
       var counter = new AtomicInteger();
-      Callable<Void> viaSink =
-          () -> {
-            var outcome =
-                executor
-                    .start(
-                        new TaskSpec(
-                            "t" + counter.incrementAndGet(),
-                            1,
-                            "bench.noop",
-                            "{}",
-                            List.of(),
-                            Duration.ZERO),
-                        chunk -> {})
-                    .outcome()
-                    .get();
-            if (!outcome.state().name().equals("SUCCESS")) {
-              throw new IllegalStateException("sink path: " + outcome);
-            }
-            return null;
-          };
+      Callable<Void> viaSink = () -> runNoop(executor, "t" + counter.incrementAndGet());
       Callable<Void> viaSinkNoLimit =
-          () -> {
-            var outcome =
-                executorNoLimit
-                    .start(
-                        new TaskSpec(
-                            "n" + counter.incrementAndGet(),
-                            1,
-                            "bench.noop",
-                            "{}",
-                            List.of(),
-                            Duration.ZERO),
-                        chunk -> {})
-                    .outcome()
-                    .get();
-            if (!outcome.state().name().equals("SUCCESS")) {
-              throw new IllegalStateException("sink path without prlimit: " + outcome);
-            }
-            return null;
-          };
+          () -> runNoop(executorNoLimit, "n" + counter.incrementAndGet());
       Callable<Void> bare =
           () -> {
             int n = counter.incrementAndGet();
@@ -195,6 +136,36 @@ final class PythonOverheadBench {
         files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  private static PythonTaskExecutor executor(
+      Path python, Path work, Path modules, Map<String, String> sinkEnv, int maxTaskProcesses) {
+    return new PythonTaskExecutor(
+        new ExecutionSettings(
+            python,
+            work,
+            modules,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(2),
+            5 * 1024 * 1024,
+            maxTaskProcesses),
+        new TaskEnvironment(sinkEnv, List.of(), Map.of(), modules),
+        sinkEnv);
+  }
+
+  /** One no-op task through {@code executor}; fails unless it succeeds. */
+  private static Void runNoop(PythonTaskExecutor executor, String taskId) throws Exception {
+    var outcome =
+        executor
+            .start(
+                new TaskSpec(taskId, 1, "bench.noop", "{}", List.of(), Duration.ZERO), chunk -> {})
+            .outcome()
+            .get();
+    if (!outcome.state().name().equals("SUCCESS")) {
+      throw new IllegalStateException(
+          "task " + taskId + " through the sink's executor: " + outcome);
+    }
+    return null;
   }
 
   /** Runs {@code n} tasks through {@code pool}; returns tasks per second. */

@@ -1,11 +1,11 @@
 package io.nexomatic.demo;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -17,6 +17,7 @@ import io.nexomatic.hub.auth.SecretHash;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.operator.hub.GrpcHubQueueSource;
 import io.nexomatic.operator.hub.HubChannels;
+import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.protocol.ProtocolMetadata;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
@@ -35,6 +36,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -189,24 +192,18 @@ final class Demo {
 
   private SinkFleet applyFleet(KubernetesClient kube, int hubPort, String clientSecret)
       throws IOException {
-    GenericKubernetesResource manifest;
+    HasMetadata manifest;
     try (InputStream in = Files.newInputStream(options.fleet())) {
       manifest =
-          (GenericKubernetesResource)
-              kube.load(in).items().stream()
-                  .filter(i -> "SinkFleet".equals(i.getKind()))
-                  .map(HasMetadata.class::cast)
-                  .findFirst()
-                  .orElseThrow(
-                      () ->
-                          new IllegalArgumentException(
-                              "--fleet " + options.fleet() + " holds no SinkFleet"));
-    } catch (ClassCastException e) {
-      throw new IllegalStateException(e);
+          kube.load(in).items().stream()
+              .filter(i -> "SinkFleet".equals(i.getKind()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--fleet " + options.fleet() + " holds no SinkFleet"));
     }
-    SinkFleet fleet =
-        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-            io.fabric8.kubernetes.client.utils.Serialization.asJson(manifest), SinkFleet.class);
+    SinkFleet fleet = Serialization.unmarshal(Serialization.asJson(manifest), SinkFleet.class);
     String ns = Optional.ofNullable(fleet.getMetadata().getNamespace()).orElse("default");
     fleet.getMetadata().setNamespace(ns);
     // Local overrides: this machine's Hub, and timings that fit a demo of a few minutes.
@@ -214,8 +211,7 @@ final class Demo {
     fleet.getSpec().getHub().setPort(hubPort);
     fleet.getSpec().getHub().setTls(null);
     var autoscaling = fleet.getSpec().getAutoscaling();
-    if (autoscaling == null
-        || autoscaling.getMode() != io.nexomatic.operator.model.AutoscalingMode.BACKLOG) {
+    if (autoscaling == null || autoscaling.getMode() != AutoscalingMode.BACKLOG) {
       throw new IllegalArgumentException(
           "--fleet " + options.fleet() + ": the demo needs autoscaling.mode Backlog");
     }
@@ -419,12 +415,12 @@ final class Demo {
   private static String randomSecret() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private static void deleteTree(Path dir) {
     try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException e) {
       // A leftover temp dir is harmless.
     }

@@ -162,8 +162,10 @@ final class LocalPodRunner implements AutoCloseable {
     }
     if (running.size() > desired) {
       // As the ReplicaSet controller does: lowest controller.kubernetes.io/pod-deletion-cost first.
+      Map<String, Integer> costs = new LinkedHashMap<>();
+      running.keySet().forEach(name -> costs.put(name, deletionCost(name)));
       running.values().stream()
-          .sorted(Comparator.comparingInt(this::deletionCost))
+          .sorted(Comparator.comparingInt(pod -> costs.get(pod.name())))
           .limit(running.size() - desired)
           .toList()
           .forEach(this::terminate);
@@ -177,8 +179,8 @@ final class LocalPodRunner implements AutoCloseable {
     pod.process().destroy(); // SIGTERM: the sink drains and exits
   }
 
-  private int deletionCost(LocalPod pod) {
-    Pod p = client.pods().inNamespace(namespace).withName(pod.name()).get();
+  private int deletionCost(String podName) {
+    Pod p = client.pods().inNamespace(namespace).withName(podName).get();
     String cost =
         p == null || p.getMetadata().getAnnotations() == null
             ? null

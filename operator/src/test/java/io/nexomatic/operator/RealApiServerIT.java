@@ -168,63 +168,60 @@ class RealApiServerIT {
 
   static Stream<Arguments> invalidFleets() {
     return Stream.of(
-        Arguments.of(
+        invalid(
             "EntraId without entraId",
-            (Consumer<Map<String, Object>>) spec -> spec.put("auth", Map.of("method", "EntraId")),
+            spec -> spec.put("auth", Map.of("method", "EntraId")),
             "auth.entraId {tenantId, clientId} is required"),
-        Arguments.of(
+        invalid(
             "ClientSecret without clientSecretRef",
-            (Consumer<Map<String, Object>>)
-                spec -> spec.put("auth", Map.of("method", "ClientSecret")),
+            spec -> spec.put("auth", Map.of("method", "ClientSecret")),
             "auth.clientSecretRef {name, key} is required"),
-        Arguments.of(
+        invalid(
             "Fixed fallback without replicas",
-            (Consumer<Map<String, Object>>)
-                spec ->
-                    spec.put(
-                        "autoscaling",
-                        Map.of("mode", "Backlog", "fallback", Map.of("policy", "Fixed"))),
+            spec ->
+                spec.put(
+                    "autoscaling",
+                    Map.of("mode", "Backlog", "fallback", Map.of("policy", "Fixed"))),
             "autoscaling.fallback.replicas is required"),
-        Arguments.of(
+        invalid(
             "minReplicas above maxReplicas",
-            (Consumer<Map<String, Object>>)
-                spec -> spec.put("autoscaling", Map.of("minReplicas", 5, "maxReplicas", 2)),
+            spec -> spec.put("autoscaling", Map.of("minReplicas", 5, "maxReplicas", 2)),
             "autoscaling.minReplicas must not exceed autoscaling.maxReplicas"),
-        Arguments.of(
+        invalid(
             "Cpu with minReplicas 0",
-            (Consumer<Map<String, Object>>)
-                spec -> spec.put("autoscaling", Map.of("mode", "Cpu", "minReplicas", 0)),
+            spec -> spec.put("autoscaling", Map.of("mode", "Cpu", "minReplicas", 0)),
             "autoscaling.minReplicas must be at least 1 when autoscaling.mode"),
-        Arguments.of(
+        invalid(
             "tenant.secretRef without uuid",
-            (Consumer<Map<String, Object>>)
-                spec ->
-                    spec.put(
-                        "tenant", Map.of("secretRef", Map.of("name", "t", "key", "tenant-secret"))),
+            spec ->
+                spec.put(
+                    "tenant", Map.of("secretRef", Map.of("name", "t", "key", "tenant-secret"))),
             "tenant.secretRef needs tenant.uuid"),
-        Arguments.of(
+        invalid(
             "grace period not above the drain timeout",
-            (Consumer<Map<String, Object>>)
-                spec -> {
-                  spec.put("terminationGracePeriodSeconds", 20);
-                  spec.put("runtime", Map.of("drainTimeoutSeconds", 30));
-                },
+            spec -> {
+              spec.put("terminationGracePeriodSeconds", 20);
+              spec.put("runtime", Map.of("drainTimeoutSeconds", 30));
+            },
             "terminationGracePeriodSeconds must be greater than runtime.drainTimeoutSeconds"),
-        Arguments.of(
+        invalid(
             "unknown autoscaling mode",
-            (Consumer<Map<String, Object>>)
-                spec -> spec.put("autoscaling", Map.of("mode", "Sometimes")),
+            spec -> spec.put("autoscaling", Map.of("mode", "Sometimes")),
             "spec.autoscaling.mode: Unsupported value: \"Sometimes\""),
-        Arguments.of(
+        invalid(
             "maxReplicas 0",
-            (Consumer<Map<String, Object>>)
-                spec -> spec.put("autoscaling", Map.of("maxReplicas", 0)),
+            spec -> spec.put("autoscaling", Map.of("maxReplicas", 0)),
             "spec.autoscaling.maxReplicas: Invalid value: 0"),
-        Arguments.of(
+        invalid(
             "poll interval above an hour",
-            (Consumer<Map<String, Object>>)
-                spec -> spec.put("autoscaling", Map.of("pollIntervalSeconds", 4000)),
+            spec -> spec.put("autoscaling", Map.of("pollIntervalSeconds", 4000)),
             "spec.autoscaling.pollIntervalSeconds: Invalid value: 4000"));
+  }
+
+  /** An invalid fleet: its name, how it breaks a valid spec, and what the API server says. */
+  private static Arguments invalid(
+      String name, Consumer<Map<String, Object>> breakIt, String message) {
+    return Arguments.of(name, breakIt, message);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -469,7 +466,7 @@ class RealApiServerIT {
         .until(
             () ->
                 admin.resources(SinkFleet.class).inNamespace("many").list().getItems().stream()
-                        .filter(RealApiServerIT::isReady)
+                        .filter(TestFleets::isReady)
                         .count()
                     == count);
     long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
@@ -502,7 +499,7 @@ class RealApiServerIT {
         .ignoreExceptions()
         .untilAsserted(
             () ->
-                assertThat(isReady(fleet(namespace, name)))
+                assertThat(TestFleets.isReady(fleet(namespace, name)))
                     .as(
                         namespace
                             + "/"
@@ -510,12 +507,6 @@ class RealApiServerIT {
                             + " Ready, status "
                             + fleet(namespace, name).getStatus())
                     .isTrue());
-  }
-
-  private static boolean isReady(SinkFleet fleet) {
-    return fleet.getStatus() != null
-        && fleet.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private SinkFleet fleet(String namespace, String name) {

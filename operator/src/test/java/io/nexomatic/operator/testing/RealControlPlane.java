@@ -36,12 +36,13 @@ public final class RealControlPlane implements AutoCloseable {
   public static final String FAKE_NODE = "kwok-node-0";
 
   private final Path dir;
+  private final Path binaries;
   private final KubeAPIServer apiServer;
   private final Path kubeconfig;
   private final List<Process> processes = new ArrayList<>();
 
   private RealControlPlane(boolean controllers) throws IOException, InterruptedException {
-    Path binaries = binaries();
+    binaries = binaries();
     dir = Files.createTempDirectory("nexomatic-control-plane-");
     // kube-api-test writes its certificates into its test dir and finds the binaries under k8s/.
     Files.createSymbolicLink(dir.resolve("k8s"), binaries.resolve("kube-api-test").resolve("k8s"));
@@ -62,7 +63,7 @@ public final class RealControlPlane implements AutoCloseable {
     kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, apiServer.getKubeConfigYaml(), StandardCharsets.UTF_8);
     if (controllers) {
-      startControllers(binaries);
+      startControllers();
     }
   }
 
@@ -90,46 +91,23 @@ public final class RealControlPlane implements AutoCloseable {
 
   /** The kubectl built with the control plane. */
   public Path kubectl() {
-    return binaries().resolve("kubectl");
+    return binaries.resolve("kubectl");
   }
 
-  private void startControllers(Path binaries) throws IOException {
+  private void startControllers() throws IOException {
     String kc = kubeconfig.toString();
-    start(
-        "kube-controller-manager",
-        binaries.resolve("kube-controller-manager").toString(),
-        "--kubeconfig",
-        kc,
-        "--authentication-kubeconfig",
-        kc,
-        "--authorization-kubeconfig",
-        kc,
-        "--bind-address",
-        "127.0.0.1",
-        "--secure-port",
-        Integer.toString(freePort()),
-        "--cert-dir",
-        dir.resolve("kcm-certs").toString(),
-        "--leader-elect=false",
-        "--use-service-account-credentials=false",
-        "--service-account-private-key-file",
-        dir.resolve("apiserver.key").toString(),
-        "--root-ca-file",
-        dir.resolve("apiserver.crt").toString());
-    start(
-        "kube-scheduler",
-        binaries.resolve("kube-scheduler").toString(),
-        "--kubeconfig",
-        kc,
-        "--authentication-kubeconfig",
-        kc,
-        "--authorization-kubeconfig",
-        kc,
-        "--bind-address",
-        "127.0.0.1",
-        "--secure-port",
-        Integer.toString(freePort()),
-        "--leader-elect=false");
+    var controllerManager = new ArrayList<>(component("kube-controller-manager"));
+    controllerManager.addAll(
+        List.of(
+            "--cert-dir",
+            dir.resolve("kcm-certs").toString(),
+            "--use-service-account-credentials=false",
+            "--service-account-private-key-file",
+            dir.resolve("apiserver.key").toString(),
+            "--root-ca-file",
+            dir.resolve("apiserver.crt").toString()));
+    start("kube-controller-manager", controllerManager.toArray(String[]::new));
+    start("kube-scheduler", component("kube-scheduler").toArray(String[]::new));
     start(
         "kwok",
         binaries.resolve("kwok").toString(),
@@ -178,6 +156,24 @@ public final class RealControlPlane implements AutoCloseable {
                   .build())
           .create();
     }
+  }
+
+  /** A control-plane component on 127.0.0.1 talking to the API server as admin, no election. */
+  private List<String> component(String name) throws IOException {
+    String kc = kubeconfig.toString();
+    return List.of(
+        binaries.resolve(name).toString(),
+        "--kubeconfig",
+        kc,
+        "--authentication-kubeconfig",
+        kc,
+        "--authorization-kubeconfig",
+        kc,
+        "--bind-address",
+        "127.0.0.1",
+        "--secure-port",
+        Integer.toString(freePort()),
+        "--leader-elect=false");
   }
 
   private void start(String name, String... command) throws IOException {

@@ -99,6 +99,13 @@ public final class TestFleets {
         .orElseThrow(() -> new AssertionError("no " + type + " condition in " + fleet.getStatus()));
   }
 
+  /** Whether the fleet reports Ready=True. */
+  public static boolean isReady(SinkFleet fleet) {
+    return fleet.getStatus() != null
+        && fleet.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   public static String base64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
