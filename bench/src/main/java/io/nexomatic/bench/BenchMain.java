@@ -26,6 +26,8 @@ public final class BenchMain {
       case "sink-footprint" -> SinkFootprintBench.main(rest);
       case "operator-scale" -> OperatorScaleBench.main(rest);
       case "python-overhead" -> PythonOverheadBench.main(rest);
+      case "dispatch" -> DispatchBench.main(rest);
+      case "logs" -> LogsBench.main(rest);
       default -> {
         System.err.println("unknown benchmark '" + args[0] + "'");
         usage();
@@ -57,6 +59,15 @@ public final class BenchMain {
           python-overhead [--tasks N]
               no-op Python tasks through the sink's executor against a bare loop spawning the same
               bootstrap at the same concurrency (goal: at most 5 % overhead)
+
+          dispatch [--tasks N] [--concurrency C] [--prefetch P] [--latency-samples N]
+              no-op tasks through the Hub and a sink session over loopback TCP: tasks/s with
+              C+P in flight and p50/p99 enqueue->start and enqueue->result one at a time, against
+              a raw gRPC bidirectional ping-pong of the same messages (goal: at least 0.5 of raw)
+
+          logs [--mib N]
+              MB/s of one Python task's output (default 64 MiB) read raw from its pipe, through
+              the sink's log pipeline, and through the sink's log stream into the Hub
         """);
   }
 }

@@ -1,17 +1,10 @@
 package io.nexomatic.bench;
 
-import io.nexomatic.sink.exec.BootstrapScripts;
-import io.nexomatic.sink.exec.ExecutionSettings;
 import io.nexomatic.sink.exec.PythonTaskExecutor;
-import io.nexomatic.sink.exec.TaskEnvironment;
 import io.nexomatic.sink.exec.TaskSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,48 +28,21 @@ final class PythonOverheadBench {
     int tasks =
         args.contains("--tasks") ? Integer.parseInt(args.get(args.indexOf("--tasks") + 1)) : 200;
     int concurrency = 4;
-    Path dir = Files.createTempDirectory("nexomatic-python-bench-");
-    try {
-      Path modules = dir.resolve("modules");
-      Files.createDirectories(modules.resolve("bench"));
-      Files.writeString(modules.resolve("bench/__init__.py"), "");
-      Files.writeString(
-          modules.resolve("bench/noop.py"), "def run(payload, params):\n    return None\n");
-      Path python = python();
-      Map<String, String> sinkEnv =
-          Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8");
-      var executor = executor(python, dir.resolve("work"), modules, sinkEnv, 256);
+    try (var python =
+        new PythonTasks(Map.of("noop", "def run(payload, params):\n    return None\n"))) {
+      var executor = python.executor("work", 5 * 1024 * 1024, 256);
       // The same executor without MAX_TASK_PROCESSES: no prlimit exec in front of each task.
-      var executorNoLimit = executor(python, dir.resolve("work2"), modules, sinkEnv, 0);
-      Path bootstrap = BootstrapScripts.extract().path(BootstrapScripts.PYTHON);
+      var executorNoLimit = python.executor("work2", 5 * 1024 * 1024, 0);
       var counter = new AtomicInteger();
       Callable<Void> viaSink = () -> runNoop(executor, "t" + counter.incrementAndGet());
       Callable<Void> viaSinkNoLimit =
           () -> runNoop(executorNoLimit, "n" + counter.incrementAndGet());
       Callable<Void> bare =
           () -> {
-            int n = counter.incrementAndGet();
-            Path result = dir.resolve("result-" + n + ".json");
-            var pb = new ProcessBuilder(python.toString(), "-u", bootstrap.toString());
-            pb.environment().clear();
-            pb.environment().putAll(sinkEnv);
-            pb.environment().put("NEXOMATIC_RESULT_FILE", result.toString());
-            pb.environment().put("NEXOMATIC_MODULES_PATH", modules.toString());
-            pb.redirectErrorStream(true);
-            Process p = pb.start();
-            p.getOutputStream()
-                .write(
-                    ("{\"task_id\": \"b"
-                            + n
-                            + "\", \"attempt\": 1, \"module\": \"bench.noop\","
-                            + " \"payload\": {}, \"params\": {}}")
-                        .getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0 || !Files.readString(result).contains("SUCCESS")) {
-              throw new IllegalStateException("bare path failed");
-            }
-            Files.delete(result);
+            String id = "b" + counter.incrementAndGet();
+            Process p = python.startBare(id, "bench.noop", "{}");
+            p.getInputStream().transferTo(OutputStream.nullOutputStream());
+            python.finishBare(p, id);
             return null;
           };
       ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -131,26 +97,7 @@ final class PythonOverheadBench {
         executor.close();
         executorNoLimit.close();
       }
-    } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
     }
-  }
-
-  private static PythonTaskExecutor executor(
-      Path python, Path work, Path modules, Map<String, String> sinkEnv, int maxTaskProcesses) {
-    return new PythonTaskExecutor(
-        new ExecutionSettings(
-            python,
-            work,
-            modules,
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(2),
-            5 * 1024 * 1024,
-            maxTaskProcesses),
-        new TaskEnvironment(sinkEnv, List.of(), Map.of(), modules),
-        sinkEnv);
   }
 
   /** One no-op task through {@code executor}; fails unless it succeeds. */
@@ -179,15 +126,5 @@ final class PythonOverheadBench {
       f.get();
     }
     return n / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static Path python() throws IOException {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path p = Path.of(dir, "python3");
-      if (Files.isExecutable(p)) {
-        return p.toRealPath();
-      }
-    }
-    throw new IOException("python3 is not on the PATH");
   }
 }

@@ -43,9 +43,17 @@ public final class HubServer implements AutoCloseable {
   /**
    * Builds the server on a caller-supplied builder (Netty for real use, in-process for tests). The
    * journal is closed with the server.
+   *
+   * <p>With a journal that does not touch disk, every handler only takes the state machine's lock
+   * briefly and queues writes, so the Hub runs them on the transport threads: handing each message
+   * to an executor thread and back cost most of its dispatch throughput (docs/benchmarks.md,
+   * dispatch).
    */
   public HubServer(
       ServerBuilder<?> builder, HubConfig config, Credentials credentials, TaskJournal journal) {
+    if (!journal.durable()) {
+      builder.directExecutor();
+    }
     this.journal = journal;
     this.core = new HubCore(config, journal);
     this.timer =

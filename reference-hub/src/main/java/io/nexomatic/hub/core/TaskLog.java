@@ -1,6 +1,9 @@
 package io.nexomatic.hub.core;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The log of one attempt of one task as the Hub holds it: a contiguous prefix of the sink's
@@ -10,8 +13,17 @@ import java.util.Arrays;
 final class TaskLog {
   final int attempt;
   private final long cap;
-  private byte[] buf = new byte[0];
-  private int stored;
+
+  /**
+   * The kept bytes as the chunks that brought them, never copied into one growing array: a big log
+   * then costs no re-copying as it grows and no huge contiguous allocation (logs bench).
+   */
+  private final List<byte[]> segments = new ArrayList<>();
+
+  /** Offset of each segment's first byte, parallel to {@link #segments}. */
+  private final List<Long> starts = new ArrayList<>();
+
+  private long stored;
   private long end;
   private boolean eof;
 
@@ -23,26 +35,28 @@ final class TaskLog {
   /**
    * Appends a chunk at {@code offset}; overlapping bytes already held are skipped, a gap is refused
    * (null). Returns the bytes newly kept (possibly empty), which start at offset {@code
-   * storedBytes() - result.length}, so the caller can persist them.
+   * storedBytes() - result.length}, so the caller can persist them. The returned array is the log's
+   * own: callers must not modify it.
    */
   synchronized byte[] append(long offset, byte[] data, boolean last) {
     if (offset > end) {
       return null; // gap: the sink resends from the acknowledged offset
     }
     int skip = (int) Math.min(data.length, end - offset);
-    byte[] fresh = Arrays.copyOfRange(data, skip, data.length);
-    long room = Math.max(0, cap - stored);
-    int keep = (int) Math.min(room, fresh.length);
+    int fresh = data.length - skip;
+    int keep = (int) Math.min(Math.max(0, cap - stored), fresh);
+    byte[] kept =
+        skip == 0 && keep == data.length ? data : Arrays.copyOfRange(data, skip, skip + keep);
     if (keep > 0) {
-      ensure(stored + keep);
-      System.arraycopy(fresh, 0, buf, stored, keep);
+      starts.add(stored);
+      segments.add(kept);
       stored += keep;
     }
-    end += fresh.length;
+    end += fresh;
     if (last && offset + data.length >= end) {
       eof = true;
     }
-    return keep == fresh.length ? fresh : Arrays.copyOf(fresh, keep);
+    return kept;
   }
 
   /** Restores a stored log at start-up. */
@@ -68,13 +82,18 @@ final class TaskLog {
     if (from >= stored) {
       return new byte[0];
     }
-    int n = (int) Math.min(max, stored - from);
-    return Arrays.copyOfRange(buf, (int) from, (int) from + n);
-  }
-
-  private void ensure(int capacity) {
-    if (buf.length < capacity) {
-      buf = Arrays.copyOf(buf, Math.max(capacity, Math.min((int) cap, buf.length * 2 + 4096)));
+    byte[] out = new byte[(int) Math.min(max, stored - from)];
+    int i = Collections.binarySearch(starts, from);
+    int seg = i >= 0 ? i : -i - 2; // the segment holding {@code from}
+    int filled = 0;
+    for (long pos = from; filled < out.length; seg++) {
+      byte[] s = segments.get(seg);
+      int in = (int) (pos - starts.get(seg));
+      int n = Math.min(s.length - in, out.length - filled);
+      System.arraycopy(s, in, out, filled, n);
+      filled += n;
+      pos += n;
     }
+    return out;
   }
 }

@@ -30,6 +30,15 @@ public interface TaskJournal extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Whether this journal writes to disk on the calling thread. The Hub runs its handlers on gRPC's
+   * transport threads only when it does not, because a disk write there stalls every connection
+   * sharing that event loop.
+   */
+  default boolean durable() {
+    return true;
+  }
+
   /** A journal that keeps nothing: the Hub's state lives in memory only. */
   static TaskJournal inMemory() {
     return new TaskJournal() {
@@ -51,6 +60,11 @@ public interface TaskJournal extends AutoCloseable {
 
       @Override
       public void close() {}
+
+      @Override
+      public boolean durable() {
+        return false;
+      }
     };
   }
 }

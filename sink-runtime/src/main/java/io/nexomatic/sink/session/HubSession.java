@@ -67,6 +67,9 @@ public final class HubSession {
   /** Delay before re-opening a log stream that failed while its session lives on. */
   private static final long LOG_STREAM_RETRY_MS = 1000;
 
+  /** Log bytes the transport may queue before the log stream reports itself not ready. */
+  static final int LOG_STREAM_READY_BYTES = 1024 * 1024;
+
   /** What the session reports to its surroundings (readiness file, tests). */
   public interface Listener {
     /**
@@ -746,6 +749,9 @@ public final class HubSession {
     LogObserver observer = new LogObserver(sessionId);
     SinkHubGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        // gRPC's default (32 KiB) turns the stream unready after every 64 KiB chunk, so a chunk
+        // waited for the transport to drain the last one: one in flight, a fifth of the rate.
+        .withOnReadyThreshold(LOG_STREAM_READY_BYTES)
         .streamLogs(observer);
     logs = observer.stream;
     for (HeldAttempt a : ledger.values()) {
@@ -830,7 +836,7 @@ public final class HubSession {
     if (ack.getDiscard()) {
       a.logDiscarded = true;
     } else {
-      a.log.ack(ack.getAckedOffset());
+      a.log.ack(ack.getAckedOffset(), a.eofSent);
     }
     forgetIfDone(a);
   }

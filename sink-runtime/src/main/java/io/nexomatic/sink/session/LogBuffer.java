@@ -22,10 +22,16 @@ final class LogBuffer {
     }
   }
 
-  /** The Hub holds every byte before {@code offset}. */
-  void ack(long offset) {
+  /**
+   * The Hub holds every byte before {@code offset}. An empty end-of-log chunk ends where the data
+   * before it ends, so the acknowledgement of that data covers it too: unless it has been sent
+   * ({@code eofSent}), it stays, or the Hub would never learn that the log ended.
+   */
+  void ack(long offset, boolean eofSent) {
     acked = Math.max(acked, offset);
-    while (!unacked.isEmpty() && unacked.peekFirst().endOffset() <= acked) {
+    while (!unacked.isEmpty()
+        && unacked.peekFirst().endOffset() <= acked
+        && (eofSent || !unacked.peekFirst().eof())) {
       unacked.removeFirst();
     }
   }

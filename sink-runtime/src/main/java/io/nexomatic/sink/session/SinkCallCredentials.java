@@ -14,6 +14,7 @@ import io.nexomatic.sink.config.Secret;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -21,10 +22,20 @@ import java.util.function.Supplier;
  * token, and the pinned tenant with its secret.
  *
  * <p>They are {@link CallCredentials}, not a plain interceptor, because fetching a token may block
- * on HTTP: gRPC runs this on its application executor, off the session's loop thread, and a failed
- * fetch fails only that call (UNAUTHENTICATED), which the session answers with backoff.
+ * on HTTP for up to its timeout: that runs on a thread of its own, never on the caller's (the
+ * session's loop) nor on a transport thread (the sink's channel runs callbacks directly), and a
+ * failed fetch fails only that call (UNAUTHENTICATED), which the session answers with backoff.
  */
 public final class SinkCallCredentials extends CallCredentials {
+  /** Token fetches; idle threads end after a minute, so a secret-only sink never has one. */
+  private static final Executor TOKEN_FETCHES =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sink-token-fetch");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final String clientId;
   private final Optional<Secret> clientSecret;
   private final Optional<Supplier<String>> bearerToken;
@@ -54,7 +65,9 @@ public final class SinkCallCredentials extends CallCredentials {
   @Override
   public void applyRequestMetadata(
       RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
-    appExecutor.execute(
+    // Secrets are in memory already: no reason to leave the caller's thread for them.
+    Executor executor = bearerToken.isPresent() ? TOKEN_FETCHES : appExecutor;
+    executor.execute(
         () -> {
           Metadata headers = new Metadata();
           headers.put(ProtocolMetadata.CLIENT_ID, clientId);
