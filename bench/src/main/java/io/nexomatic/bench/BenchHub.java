@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -174,10 +176,15 @@ final class BenchHub implements AutoCloseable {
     return hub.core().get(taskId);
   }
 
+  /** Drains the sink (bounded), then stops the channel, the executor and the Hub. */
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       session.drain().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      System.err.println("the bench sink did not drain cleanly: " + e);
     } finally {
       channel.shutdownNow();
       executor.close();

@@ -389,9 +389,15 @@ final class DispatchBench {
     }
 
     @Override
-    public void close() throws Exception {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+      channel.shutdownNow();
+      server.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
