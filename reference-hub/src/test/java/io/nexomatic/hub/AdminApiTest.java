@@ -15,12 +15,15 @@ import io.nexomatic.protocol.v1.ControlSinkRequest;
 import io.nexomatic.protocol.v1.GetTaskRequest;
 import io.nexomatic.protocol.v1.HubMessage;
 import io.nexomatic.protocol.v1.ListSinksRequest;
+import io.nexomatic.protocol.v1.LogSummary;
 import io.nexomatic.protocol.v1.ParameterKind;
 import io.nexomatic.protocol.v1.SinkAction;
+import io.nexomatic.protocol.v1.SinkMessage;
 import io.nexomatic.protocol.v1.SinkStatus;
 import io.nexomatic.protocol.v1.StreamTaskLogsRequest;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
 import io.nexomatic.protocol.v1.TaskRef;
+import io.nexomatic.protocol.v1.TaskResult;
 import io.nexomatic.protocol.v1.TaskState;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -202,6 +205,61 @@ class AdminApiTest {
                 .getLogBytes())
         .as("the task view counts the log bytes the Hub holds")
         .isEqualTo(11);
+  }
+
+  /** A leased task whose sink reports SUCCESS with this many forwarded log bytes. */
+  private TaskRef finishWithForwardedLog(ScriptedSink sink, long forwardedBytes) {
+    sink.hello(1);
+    sink.credit(1);
+    TaskRef ref = sink.takeOffer();
+    sink.openLogs();
+    sink.send(
+        SinkMessage.newBuilder()
+            .setResult(
+                TaskResult.newBuilder()
+                    .setTask(ref)
+                    .setState(TaskState.SUCCESS)
+                    .setLog(
+                        LogSummary.newBuilder()
+                            .setProducedBytes(forwardedBytes)
+                            .setForwardedBytes(forwardedBytes))));
+    sink.expect(HubMessage.BodyCase.RESULT_ACK);
+    return ref;
+  }
+
+  @Test
+  void aResultThatOvertakesItsLogKeepsReadersWaitingForTheBytesItCounts() throws Exception {
+    // The result travels on the control stream and the log on its own: the result can arrive
+    // first. A follower told "complete" then would end with an empty log and miss the output.
+    hub = new HubFixture();
+    ScriptedSink sink = hub.sink(BASE);
+    var t = hub.submit(BASE);
+    TaskRef ref = finishWithForwardedLog(sink, 6);
+
+    assertThat(hub.core().readLog(t.getTaskId(), 0, 100).complete())
+        .as("6 bytes the result counts are still on the way")
+        .isFalse();
+
+    sink.log(ref, 0, "hello\n".getBytes(StandardCharsets.UTF_8), false);
+
+    var view = hub.core().readLog(t.getTaskId(), 0, 100);
+    assertThat(new String(view.data(), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+    assertThat(view.complete()).as("every counted byte arrived, without an end chunk").isTrue();
+  }
+
+  @Test
+  void aTaskWithoutOutputHasACompleteLogWithoutAnyChunk() throws Exception {
+    hub = new HubFixture();
+    ScriptedSink sink = hub.sink(BASE);
+    var t = hub.submit(BASE);
+    finishWithForwardedLog(sink, 0);
+
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    hub.admin
+        .streamTaskLogs(
+            StreamTaskLogsRequest.newBuilder().setTaskId(t.getTaskId()).setFollow(true).build())
+        .forEachRemaining(c -> log.writeBytes(c.getData().toByteArray()));
+    assertThat(log.size()).isZero();
   }
 
   @Test

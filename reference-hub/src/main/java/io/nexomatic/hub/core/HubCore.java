@@ -609,6 +609,7 @@ public final class HubCore {
       log.info("task {} finished {} despite a cancel request", t.id, result.getState());
     }
     t.dataJson = result.getDataJson();
+    t.logForwardedBytes = result.hasLog() ? result.getLog().getForwardedBytes() : -1;
     if (result.getStartedAtMs() != 0) {
       t.startedAt = result.getStartedAtMs();
     }
@@ -773,13 +774,19 @@ public final class HubCore {
 
   /**
    * Up to {@code max} bytes of the current attempt's log from {@code from}; complete when the task
-   * has ended and its log's end was received (or the task ended without a session to send it).
+   * has ended and its whole log was received: its end chunk, or as many bytes as its result's
+   * LogSummary says were forwarded (an attempt without output sends no chunk at all), or the task
+   * ended without a session to send the rest.
+   *
+   * <p>The result travels on the control stream and the log on its own, so the result may arrive
+   * first: a reader is not told the log is complete while bytes the result counts are on the way.
    */
   public LogView readLog(String taskId, long from, int max) throws StatusException {
     TaskLog tl;
     boolean terminal;
     boolean sinkGone;
     int attempt;
+    long forwarded;
     synchronized (this) {
       TaskRecord t = find(taskId);
       tl = logs.get(taskId);
@@ -788,13 +795,16 @@ public final class HubCore {
           t.session == null
               && (sinks.get(t.sinkUuid) == null || sinks.get(t.sinkUuid).session == null);
       attempt = t.attempt;
+      forwarded = t.logForwardedBytes;
     }
     if (tl == null || tl.attempt != attempt) {
-      return new LogView(attempt, new byte[0], terminal);
+      // Unknown length (-1): a task that ended without a sink result has no log coming.
+      return new LogView(attempt, new byte[0], terminal && (forwarded <= 0 || sinkGone));
     }
     byte[] data = tl.read(from, max);
     boolean atEnd = from + data.length >= tl.storedBytes();
-    return new LogView(attempt, data, terminal && atEnd && (tl.eof() || sinkGone));
+    boolean allReceived = tl.eof() || (forwarded >= 0 && tl.acked() >= forwarded);
+    return new LogView(attempt, data, terminal && atEnd && (allReceived || sinkGone));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -27,6 +27,13 @@ final class TaskRecord {
   int resultCode;
   List<String> messages = List.of();
   String dataJson = "";
+
+  /**
+   * The length of the recorded attempt's forwarded log, from its result's LogSummary; -1 when no
+   * sink result said (the task ended otherwise, or the Hub restarted since).
+   */
+  long logForwardedBytes = -1;
+
   String sinkUuid = "";
   long updatedAt;
   long startedAt;

@@ -16,6 +16,12 @@ final class LogBuffer {
   private boolean eofSeen;
 
   void add(OutputChunk chunk) {
+    if (chunk.eof() && chunk.offset() == 0 && chunk.data().length == 0) {
+      // No output at all: nothing to send. The result's LogSummary (0 bytes forwarded) tells the
+      // Hub the log is complete, which saves a chunk and its acknowledgement per silent task.
+      eofSeen = true;
+      return;
+    }
     unacked.addLast(chunk);
     if (chunk.eof()) {
       eofSeen = true;

@@ -35,6 +35,16 @@ class LogBufferTest {
   }
 
   @Test
+  void anAttemptWithoutOutputHasNothingToSendAndIsCompleteAtOnce() {
+    LogBuffer log = new LogBuffer();
+
+    log.add(chunk(0, "", true));
+
+    assertThat(log.pending()).isEmpty();
+    assertThat(log.complete()).isTrue();
+  }
+
+  @Test
   void acknowledgedDataIsNoLongerResent() {
     LogBuffer log = new LogBuffer();
     log.add(chunk(0, "abc", false));
