@@ -3,7 +3,7 @@ package io.nexomatic.bench;
 import io.grpc.ManagedChannel;
 import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.HubServer;
-import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.store.MemoryOnlyJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
 import io.nexomatic.protocol.v1.Task;
@@ -16,7 +16,6 @@ import io.nexomatic.sink.session.HubSession;
 import io.nexomatic.sink.session.SessionSettings;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +32,7 @@ import java.util.function.Function;
 final class BenchHub implements AutoCloseable {
 
   /** When the Hub recorded things, in {@link System#nanoTime()} of this process. */
-  static final class TimingJournal implements TaskJournal {
+  static final class TimingJournal extends MemoryOnlyJournal {
     private final Map<String, CompletableFuture<Long>> results = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Long>> logEnds = new ConcurrentHashMap<>();
     private final Map<String, Long> logStarts = new ConcurrentHashMap<>();
@@ -77,29 +76,9 @@ final class BenchHub implements AutoCloseable {
         logEnd(taskId).complete(System.nanoTime());
       }
     }
-
-    @Override
-    public List<StoredTask> loadTasks() {
-      return List.of();
-    }
-
-    @Override
-    public StoredLog loadLog(String taskId) {
-      return null;
-    }
-
-    @Override
-    public void close() {}
-
-    /** Memory only, like the Hub without a data directory. */
-    @Override
-    public boolean durable() {
-      return false;
-    }
   }
 
   final TimingJournal journal = new TimingJournal();
-  final SinkConfig sinkConfig;
   private final HubServer hub;
   private final ManagedChannel channel;
   private final TaskExecutor executor;
@@ -132,7 +111,7 @@ final class BenchHub implements AutoCloseable {
     env.put("CLIENT_ID", TestCredentials.BASE);
     env.put("CLIENT_SECRET", TestCredentials.BASE_SECRET);
     env.putIfAbsent("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    sinkConfig = SinkConfigLoader.load(env);
+    SinkConfig sinkConfig = SinkConfigLoader.load(env);
     executor = executorFor.apply(sinkConfig);
     channel = SinkRuntime.channel(sinkConfig);
     CompletableFuture<Void> ready = new CompletableFuture<>();

@@ -131,21 +131,10 @@ final class DispatchBench {
           "",
           "p50",
           "p99");
-      String row = "%-34s %8.0f %8.0f%n";
-      System.out.printf(
-          Locale.ROOT,
-          row,
-          "enqueue -> start (sink executor)",
-          pct(h.toStart, 50),
-          pct(h.toStart, 99));
-      System.out.printf(
-          Locale.ROOT,
-          row,
-          "enqueue -> result (Hub recorded)",
-          pct(h.toResult, 50),
-          pct(h.toResult, 99));
-      System.out.printf(Locale.ROOT, row, "raw round trip", pct(r, 50), pct(r, 99));
-      System.out.printf(Locale.ROOT, row, "raw direct round trip", pct(d, 50), pct(d, 99));
+      printPercentiles("enqueue -> start (sink executor)", h.toStart);
+      printPercentiles("enqueue -> result (Hub recorded)", h.toResult);
+      printPercentiles("raw round trip", r);
+      printPercentiles("raw direct round trip", d);
       System.out.printf(
           Locale.ROOT,
           "enqueue -> result at p50 = %.1f raw direct round trips (the protocol needs two:"
@@ -187,6 +176,11 @@ final class DispatchBench {
     return new Latencies(toStart, toResult);
   }
 
+  private static void printPercentiles(String label, double[] samples) {
+    System.out.printf(
+        Locale.ROOT, "%-34s %8.0f %8.0f%n", label, pct(samples, 50), pct(samples, 99));
+  }
+
   private static double pct(double[] samples, int p) {
     double[] s = samples.clone();
     Arrays.sort(s);
@@ -211,37 +205,11 @@ final class DispatchBench {
       started.put(spec.taskId(), System.nanoTime());
       Instant now = Instant.now();
       logSink.accept(new OutputChunk(spec.taskId(), spec.attempt(), 0, new byte[0], true));
-      CompletableFuture<TaskOutcome> outcome =
-          CompletableFuture.completedFuture(
-              new TaskOutcome(
-                  TaskState.SUCCESS, 0, List.of(), "", now, now, new LogStats(0, 0, 0), false));
-      return new RunningTask() {
-        @Override
-        public TaskSpec spec() {
-          return spec;
-        }
-
-        @Override
-        public Instant startedAt() {
-          return now;
-        }
-
-        @Override
-        public CompletableFuture<TaskOutcome> outcome() {
-          return outcome;
-        }
-
-        @Override
-        public void cancel(String reason) {}
-
-        @Override
-        public void forceKill() {}
-
-        @Override
-        public long peakRetainedLogBytes() {
-          return 0;
-        }
-      };
+      return RunningTask.ended(
+          spec,
+          new TaskOutcome(
+              TaskState.SUCCESS, 0, List.of(), "", now, now, new LogStats(0, 0, 0), false),
+          0);
     }
 
     @Override

@@ -178,8 +178,9 @@ final class LogsBench {
           e);
     }
     hub.journal.result(id).get(1, TimeUnit.MINUTES);
-    if (hub.task(id).getState() != TaskState.SUCCESS) {
-      throw new IllegalStateException("task " + id + " through the Hub: " + hub.task(id));
+    var task = hub.task(id);
+    if (task.getState() != TaskState.SUCCESS) {
+      throw new IllegalStateException("task " + id + " through the Hub: " + task);
     }
     return hub.journal.logBytes(id) / ((end - hub.journal.logStart(id)) / 1e3);
   }

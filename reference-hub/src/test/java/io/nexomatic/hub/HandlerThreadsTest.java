@@ -7,13 +7,12 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.MetadataUtils;
-import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.store.MemoryOnlyJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.protocol.ProtocolMetadata;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
 import io.nexomatic.protocol.v1.Task;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class HandlerThreadsTest {
 
   /** Records the thread of the first save; durable as told. */
-  private static final class ThreadRecordingJournal implements TaskJournal {
+  private static final class ThreadRecordingJournal extends MemoryOnlyJournal {
     final CompletableFuture<Thread> firstSave = new CompletableFuture<>();
     private final boolean durable;
 
@@ -38,22 +37,6 @@ class HandlerThreadsTest {
     public void save(Task task, long seq) {
       firstSave.complete(Thread.currentThread());
     }
-
-    @Override
-    public void appendLog(String taskId, int attempt, long offset, byte[] data, boolean eof) {}
-
-    @Override
-    public List<StoredTask> loadTasks() {
-      return List.of();
-    }
-
-    @Override
-    public StoredLog loadLog(String taskId) {
-      return null;
-    }
-
-    @Override
-    public void close() {}
 
     @Override
     public boolean durable() {

@@ -41,30 +41,6 @@ public interface TaskJournal extends AutoCloseable {
 
   /** A journal that keeps nothing: the Hub's state lives in memory only. */
   static TaskJournal inMemory() {
-    return new TaskJournal() {
-      @Override
-      public void save(Task task, long seq) {}
-
-      @Override
-      public void appendLog(String taskId, int attempt, long offset, byte[] data, boolean eof) {}
-
-      @Override
-      public List<StoredTask> loadTasks() {
-        return List.of();
-      }
-
-      @Override
-      public StoredLog loadLog(String taskId) {
-        return null;
-      }
-
-      @Override
-      public void close() {}
-
-      @Override
-      public boolean durable() {
-        return false;
-      }
-    };
+    return new MemoryOnlyJournal();
   }
 }

@@ -36,4 +36,36 @@ public interface RunningTask {
    * buffer, secret-mask carry); bounded independently of how much the task writes.
    */
   long peakRetainedLogBytes();
+
+  /** An attempt that had already ended when it was returned: stopping it is a no-op. */
+  static RunningTask ended(TaskSpec spec, TaskOutcome outcome, long peakRetainedLogBytes) {
+    CompletableFuture<TaskOutcome> done = CompletableFuture.completedFuture(outcome);
+    return new RunningTask() {
+      @Override
+      public TaskSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public Instant startedAt() {
+        return outcome.startedAt();
+      }
+
+      @Override
+      public CompletableFuture<TaskOutcome> outcome() {
+        return done;
+      }
+
+      @Override
+      public void cancel(String reason) {}
+
+      @Override
+      public void forceKill() {}
+
+      @Override
+      public long peakRetainedLogBytes() {
+        return peakRetainedLogBytes;
+      }
+    };
+  }
 }

@@ -265,34 +265,7 @@ public final class SubprocessTaskRunner implements TaskExecutor {
               Instant.now(),
               pipeline.finish(),
               false);
-      CompletableFuture<TaskOutcome> done = CompletableFuture.completedFuture(outcome);
-      return new RunningTask() {
-        @Override
-        public TaskSpec spec() {
-          return spec;
-        }
-
-        @Override
-        public Instant startedAt() {
-          return startedAt;
-        }
-
-        @Override
-        public CompletableFuture<TaskOutcome> outcome() {
-          return done;
-        }
-
-        @Override
-        public void cancel(String reason) {}
-
-        @Override
-        public void forceKill() {}
-
-        @Override
-        public long peakRetainedLogBytes() {
-          return pipeline.peakRetainedBytes();
-        }
-      };
+      return RunningTask.ended(spec, outcome, pipeline.peakRetainedBytes());
     }
   }
 }

@@ -57,6 +57,11 @@ class SinkCallCredentialsTest {
     }
   }
 
+  private static SinkCallCredentials withTokens(Supplier<String> tokens) {
+    return new SinkCallCredentials(
+        "LOCAL:BASE", Optional.empty(), Optional.of(tokens), Optional.empty(), Optional.empty());
+  }
+
   @Test
   void aTokenFetchNeverRunsOnTheCallersThreadEvenWithADirectExecutor() throws Exception {
     // The sink's channel runs callbacks directly, so gRPC's "application executor" is the caller:
@@ -67,13 +72,7 @@ class SinkCallCredentialsTest {
           fetchedOn.complete(Thread.currentThread());
           return "token-1";
         };
-    var credentials =
-        new SinkCallCredentials(
-            "LOCAL:BASE",
-            Optional.empty(),
-            Optional.of(tokens),
-            Optional.empty(),
-            Optional.empty());
+    var credentials = withTokens(tokens);
     var applier = new RecordingApplier();
 
     credentials.applyRequestMetadata(REQUEST, Runnable::run, applier);
@@ -91,13 +90,7 @@ class SinkCallCredentialsTest {
         () -> {
           throw new IllegalStateException("token endpoint answered 401");
         };
-    var credentials =
-        new SinkCallCredentials(
-            "LOCAL:BASE",
-            Optional.empty(),
-            Optional.of(tokens),
-            Optional.empty(),
-            Optional.empty());
+    var credentials = withTokens(tokens);
     var applier = new RecordingApplier();
 
     credentials.applyRequestMetadata(REQUEST, Runnable::run, applier);
