@@ -181,8 +181,10 @@ class ExamplesTest {
     JsonNode compose = Repo.yamlDocuments(dir.resolve("docker-compose.yml")).get(0);
     JsonNode python = compose.at("/services/sink-python");
     JsonNode pwsh = compose.at("/services/sink-powershell");
-    assertThat(python.path("image").asText()).endsWith("/nexomatic-sink-local:latest");
-    assertThat(pwsh.path("image").asText()).endsWith("/nexomatic-sink-powershell-local:latest");
+    assertThat(python.path("image").asText())
+        .isEqualTo(
+            "${NEXOMATIC_REGISTRY:-your-registry}/nexomatic-sink-local:${NEXOMATIC_VERSION:-0.1.0}");
+    assertThat(pwsh.path("image").asText()).contains("/nexomatic-sink-powershell-local:");
     assertThat(python.at("/environment/CLIENT_ID").asText()).isEqualTo("LOCAL:BASE");
     assertThat(pwsh.at("/environment/CLIENT_ID").asText()).isEqualTo("LOCAL:PWSH");
     assertThat(python.at("/environment/HUB_PORT").isTextual()).isTrue();
@@ -190,7 +192,7 @@ class ExamplesTest {
 
     Set<String> referenced = new LinkedHashSet<>();
     var matcher =
-        Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}")
+        Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)(?::-[^}]*)?}")
             .matcher(Repo.read(dir.resolve("docker-compose.yml")));
     while (matcher.find()) {
       referenced.add(matcher.group(1));

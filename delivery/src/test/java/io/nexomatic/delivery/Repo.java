@@ -81,6 +81,15 @@ final class Repo {
     }
   }
 
+  /** {@code text} parsed as JSON. */
+  static JsonNode readJson(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      return fail("not valid JSON: %s (%s)", text, e.getMessage());
+    }
+  }
+
   /** Regular files under {@code dir} (recursively, dot-files included), sorted. */
   static List<Path> files(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {

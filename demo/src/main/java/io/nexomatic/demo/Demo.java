@@ -99,9 +99,7 @@ final class Demo {
         var hubChannels = new HubChannels();
         var cluster =
             DemoCluster.start(
-                options.root(),
-                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)),
-                options.api())) {
+                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)), options.api())) {
       ManagedChannel adminChannel =
           NettyChannelBuilder.forAddress("127.0.0.1", hub.port()).usePlaintext().build();
       Metadata bearer = new Metadata();

@@ -9,9 +9,7 @@ import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import io.nexomatic.operator.testing.OperatorHarness;
 import io.nexomatic.operator.testing.RealControlPlane;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,31 +32,18 @@ interface DemoCluster extends AutoCloseable {
   void close();
 
   /** The real control plane when its binaries are cached, else the mock server. */
-  static DemoCluster start(Path root, HubQueueSource hubQueues, String choice) throws Exception {
+  static DemoCluster start(HubQueueSource hubQueues, String choice) throws Exception {
     boolean real =
         switch (choice) {
           case "real" -> true;
           case "mock" -> false;
-          default -> binariesCached(root);
+          default -> RealControlPlane.binariesCached();
         };
     return real
         ? realApiServer(hubQueues)
         : mockApiServer(
             hubQueues,
             choice.equals("auto") ? " (scripts/k8s-test-binaries.sh builds a real one)" : "");
-  }
-
-  private static boolean binariesCached(Path root) throws IOException, InterruptedException {
-    Path script = root.resolve("scripts/k8s-test-binaries.sh");
-    if (!Files.isExecutable(script)) {
-      return false;
-    }
-    Process check =
-        new ProcessBuilder(script.toString(), "--check")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    return check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0;
   }
 
   private static DemoCluster mockApiServer(HubQueueSource hubQueues, String note) {

@@ -11,9 +11,18 @@ import io.nexomatic.operator.reconciler.SinkFleetReconciler;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
 import io.nexomatic.operator.scaling.ReplicaPlanner;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the JOSDK Operator, the SinkFleet reconciler and their collaborators. */
 public final class SinkFleetOperator {
+
+  /**
+   * How long {@link Operator#stop()} waits for reconciliations in flight. JOSDK's default is zero:
+   * stop() returned at once and the caller closed the client under a reconcile that was still
+   * writing, which then failed ("patch ... failed"). A reconcile is bounded by one Hub read (5 s)
+   * and a few writes; the chart's grace period (30 s) leaves room for this.
+   */
+  public static final Duration RECONCILIATION_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
 
   private SinkFleetOperator() {}
 
@@ -47,7 +56,8 @@ public final class SinkFleetOperator {
               overrider
                   .withKubernetesClient(client)
                   .withMetrics(metrics)
-                  .withCloseClientOnStop(false);
+                  .withCloseClientOnStop(false)
+                  .withReconciliationTerminationTimeout(RECONCILIATION_TERMINATION_TIMEOUT);
               if (settings.leaderElection()) {
                 overrider.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(

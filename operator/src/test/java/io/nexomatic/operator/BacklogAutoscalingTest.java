@@ -129,9 +129,15 @@ class BacklogAutoscalingTest {
     create(backlogFleet(a -> {}), BASE_SECRET);
     awaitReplicas(1);
 
+    // A burst is one instant for the Hub but 100 calls here, and a poll may land between two of
+    // them. The operator's reads are cut while the burst is queued (the fleet keeps its count and
+    // reports it), so the first read after it sees all 100 tasks however slow the machine is.
+    current = deadChannel;
+    awaitFleet(f -> assertThat(scalingActive(f).getReason()).isEqualTo("HubUnreachable"));
     for (int i = 0; i < 100; i++) {
       hub.submit(BASE);
     }
+    current = hubChannel;
 
     awaitReplicas(10);
     // The status is written after the Deployment, in the same reconcile.

@@ -31,6 +31,7 @@ import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import io.nexomatic.operator.testing.RealControlPlane;
 import io.nexomatic.operator.testing.TestFleets;
 import io.nexomatic.operator.testing.TestingMetrics;
+import io.nexomatic.operator.testing.UserEdits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -367,15 +368,10 @@ class RealApiServerIT {
     int before = operatorWrites.size();
     int reconciled = metrics.finishedReconciliations(EXAMPLES_NS, "python-cpu");
     // A label on the referenced Secret wakes every example fleet; none of them has anything to do.
-    admin
-        .secrets()
-        .inNamespace(EXAMPLES_NS)
-        .withName("nexomatic-sink-secrets")
-        .edit(
-            s -> {
-              s.getMetadata().setLabels(Map.of("touched", "yes"));
-              return s;
-            });
+    UserEdits.edit(
+        admin,
+        admin.secrets().inNamespace(EXAMPLES_NS).withName("nexomatic-sink-secrets"),
+        s -> s.getMetadata().setLabels(Map.of("touched", "yes")));
     await()
         .atMost(TIMEOUT)
         .until(() -> metrics.finishedReconciliations(EXAMPLES_NS, "python-cpu") > reconciled);

@@ -21,6 +21,7 @@ import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.testing.OperatorHarness;
 import io.nexomatic.operator.testing.TestFleets;
+import io.nexomatic.operator.testing.UserEdits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -183,16 +184,10 @@ class SinkFleetOperatorTest {
     // Plays the HPA scaling the Deployment; the operator, woken by the change, must not undo it.
     awaitNoReconciliationFor(Duration.ofSeconds(3));
     int beforeScale = harness.finishedReconciliations(namespace, "python");
-    client
-        .apps()
-        .deployments()
-        .inNamespace(namespace)
-        .withName("python")
-        .edit(
-            d -> {
-              d.getSpec().setReplicas(5);
-              return d;
-            });
+    UserEdits.edit(
+        client,
+        client.apps().deployments().inNamespace(namespace).withName("python"),
+        d -> d.getSpec().setReplicas(5));
     await()
         .atMost(TIMEOUT)
         .until(() -> harness.finishedReconciliations(namespace, "python") > beforeScale);
@@ -334,15 +329,10 @@ class SinkFleetOperatorTest {
     int reconciliations = harness.finishedReconciliations(namespace, "python");
     int writesBefore = harness.writes(namespace).size();
     // A label on the referenced Secret triggers a reconciliation that must change nothing.
-    client
-        .secrets()
-        .inNamespace(namespace)
-        .withName(TestFleets.CLIENT_SECRET_NAME)
-        .edit(
-            s -> {
-              s.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
-              return s;
-            });
+    UserEdits.edit(
+        client,
+        client.secrets().inNamespace(namespace).withName(TestFleets.CLIENT_SECRET_NAME),
+        secret -> secret.getMetadata().setLabels(java.util.Map.of("touched", "yes")));
     await()
         .atMost(TIMEOUT)
         .until(() -> harness.finishedReconciliations(namespace, "python") > reconciliations);
@@ -386,36 +376,26 @@ class SinkFleetOperatorTest {
   }
 
   private void editFleet(Consumer<SinkFleet> change) {
-    client
-        .resources(SinkFleet.class)
-        .inNamespace(namespace)
-        .withName("python")
-        .edit(
-            f -> {
-              change.accept(f);
-              return f;
-            });
+    UserEdits.edit(
+        client,
+        client.resources(SinkFleet.class).inNamespace(namespace).withName("python"),
+        change);
   }
 
   /** Plays the Deployment controller: all {@code replicas} pods updated, ready and available. */
   private void markDeploymentRolledOut(int replicas) {
-    client
-        .apps()
-        .deployments()
-        .inNamespace(namespace)
-        .withName("python")
-        .editStatus(
-            deployment -> {
-              deployment.setStatus(
-                  new DeploymentStatusBuilder()
-                      .withObservedGeneration(deployment.getMetadata().getGeneration())
-                      .withReplicas(replicas)
-                      .withUpdatedReplicas(replicas)
-                      .withReadyReplicas(replicas)
-                      .withAvailableReplicas(replicas)
-                      .build());
-              return deployment;
-            });
+    UserEdits.editStatus(
+        client,
+        client.apps().deployments().inNamespace(namespace).withName("python"),
+        deployment ->
+            deployment.setStatus(
+                new DeploymentStatusBuilder()
+                    .withObservedGeneration(deployment.getMetadata().getGeneration())
+                    .withReplicas(replicas)
+                    .withUpdatedReplicas(replicas)
+                    .withReadyReplicas(replicas)
+                    .withAvailableReplicas(replicas)
+                    .build()));
   }
 
   private <T extends HasMetadata> T awaitChild(Class<T> type, String name) {

@@ -98,8 +98,8 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     return created;
   }
 
-  /** The Deployment for {@code fleet}; pure, so it can be specified by unit tests. */
-  static Deployment build(SinkFleet fleet, FleetInputs inputs) {
+  /** The Deployment for {@code fleet}; pure, so tests can run exactly what it renders. */
+  public static Deployment build(SinkFleet fleet, FleetInputs inputs) {
     var spec = fleet.getSpec();
     var podLabels = new LinkedHashMap<String, String>();
     if (spec.getPodLabels() != null) {

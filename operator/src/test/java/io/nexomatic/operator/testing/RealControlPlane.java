@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.nexomatic.hub.testing.RequiredTool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -194,6 +195,12 @@ public final class RealControlPlane implements AutoCloseable {
   static Path binaries() {
     Path script = repositoryRoot().resolve("scripts").resolve("k8s-test-binaries.sh");
     try {
+      if (!binariesCached() && RequiredTool.find("go").isEmpty()) {
+        RequiredTool.skip(
+            "the Kubernetes test binaries are not built on this machine and go (1.26+) is not on"
+                + " the PATH to build them: install Go, or run scripts/k8s-test-binaries.sh"
+                + " (docs/testing-control-plane.md)");
+      }
       Process p =
           new ProcessBuilder(script.toString(), "--print-dir")
               .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -214,6 +221,20 @@ public final class RealControlPlane implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Whether the binaries are built and cached on this machine (a quick check, no build). */
+  public static boolean binariesCached() throws IOException, InterruptedException {
+    Path script = repositoryRoot().resolve("scripts").resolve("k8s-test-binaries.sh");
+    if (!Files.isExecutable(script)) {
+      return false;
+    }
+    Process check =
+        new ProcessBuilder(script.toString(), "--check")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    return check.waitFor(60, TimeUnit.SECONDS) && check.exitValue() == 0;
   }
 
   private static Path repositoryRoot() {

@@ -1,5 +1,6 @@
 package io.nexomatic.sink.testing;
 
+import io.nexomatic.hub.testing.RequiredTool;
 import io.nexomatic.sink.config.InterpreterResolver;
 import io.nexomatic.sink.exec.ExecutionSettings;
 import io.nexomatic.sink.exec.PythonTaskExecutor;
@@ -36,6 +37,7 @@ public final class PythonEnv {
   /** The real python3 (pyenv shims resolved once). */
   public static synchronized Path python() {
     if (python == null) {
+      RequiredTool.require("python3", "this test runs real Python tasks (apt-get install python3)");
       try {
         python = new InterpreterResolver().resolve("python3", System.getenv());
       } catch (InterpreterResolver.ResolutionException e) {

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Totals of the Surefire and Failsafe reports under the reactor's modules.
+
+Prints one line per module and suite kind (tests, failures, skips, minutes), then the closing
+line `tests: N passed, N failed, N skipped`, so a CI log says what ran even when Maven stopped
+early. Reads only target/*-reports/TEST-*.xml, which both plugins write.
+"""
+import glob
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+root = sys.argv[1] if len(sys.argv) > 1 else "."
+totals = {"tests": 0, "failed": 0, "skipped": 0}
+rows = []
+for kind, folder in (("unit (surefire)", "surefire-reports"), ("IT (failsafe)", "failsafe-reports")):
+    for module_dir in sorted(glob.glob(os.path.join(root, "*", "target", folder))):
+        module = module_dir.split(os.sep)[-3]
+        tests = failed = skipped = 0
+        seconds = 0.0
+        for report in glob.glob(os.path.join(module_dir, "TEST-*.xml")):
+            suite = ET.parse(report).getroot()
+            tests += int(suite.get("tests", 0))
+            failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            skipped += int(suite.get("skipped", 0))
+            seconds += float(suite.get("time", 0) or 0)
+        rows.append((module, kind, tests, failed, skipped, seconds))
+        totals["tests"] += tests
+        totals["failed"] += failed
+        totals["skipped"] += skipped
+
+print(f"{'module':<16}{'suite':<18}{'tests':>7}{'failed':>8}{'skipped':>9}{'minutes':>9}")
+for module, kind, tests, failed, skipped, seconds in rows:
+    print(f"{module:<16}{kind:<18}{tests:>7}{failed:>8}{skipped:>9}{seconds / 60:>9.1f}")
+passed = totals["tests"] - totals["failed"] - totals["skipped"]
+print(f"tests: {passed} passed, {totals['failed']} failed, {totals['skipped']} skipped")
