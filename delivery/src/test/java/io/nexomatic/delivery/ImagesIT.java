@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nexomatic.operator.children.DeploymentDependent;
+import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.testing.RealControlPlane;
 import io.nexomatic.operator.testing.TestFleets;
 import io.nexomatic.protocol.v1.Task;
 import io.nexomatic.protocol.v1.TaskState;
@@ -300,6 +304,70 @@ class ImagesIT {
 
   @Test
   @Order(7)
+  void theOperatorImageReconcilesAFleetGivenAKubeconfig() throws Exception {
+    try (var cluster = RealControlPlane.apiServerOnly();
+        KubernetesClient admin = cluster.client()) {
+      admin.load(Files.newInputStream(RealControlPlane.committedCrd())).serverSideApply();
+      await()
+          .atMost(TIMEOUT)
+          .ignoreExceptions()
+          .until(() -> admin.resources(SinkFleet.class).inAnyNamespace().list() != null);
+      // The kubeconfig names its certificates by path: the same paths, read-only, in the container.
+      Path kube = Files.createDirectories(containers.dir.resolve("kube"));
+      Files.copy(cluster.kubeconfig(), kube.resolve("config"));
+      containers.openToAll();
+      var options = new ArrayList<String>(List.of("-v", kube + ":/kube:ro"));
+      for (String file : referencedFiles(Files.readString(cluster.kubeconfig()))) {
+        options.addAll(List.of("-v", file + ":" + file + ":ro"));
+      }
+      options.addAll(
+          List.of(
+              "-e",
+              "KUBECONFIG=/kube/config",
+              "-e",
+              "LEADER_ELECTION=false",
+              "-e",
+              "HTTP_PORT=" + HubClient.freePort()));
+      String operator = containers.start("operator-kube", options, image("nexomatic-operator"));
+
+      String ns = "images-it";
+      admin
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+      admin.resource(TestFleets.clientSecret(ns, "the-secret")).create();
+      admin.resource(TestFleets.pythonFleet(ns)).create();
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                var fleet =
+                    admin.resources(SinkFleet.class).inNamespace(ns).withName("python").get();
+                assertThat(fleet.getStatus()).isNotNull();
+                assertThat(fleet.getStatus().getDesiredReplicas()).isEqualTo(2);
+                assertThat(admin.apps().deployments().inNamespace(ns).withName("python").get())
+                    .isNotNull();
+              });
+      docker.ok("stop", "-t", "30", operator);
+      assertThat(docker.ok("inspect", "-f", "{{.State.ExitCode}}", operator))
+          .as("the operator's exit code after SIGTERM")
+          .isEqualTo("0");
+    }
+  }
+
+  private static List<String> referencedFiles(String kubeconfig) {
+    var files = new ArrayList<String>();
+    var m =
+        java.util.regex.Pattern.compile("(?m)^\\s*[a-z-]+(?:-file|-authority): *(\\S+)\\s*$")
+            .matcher(kubeconfig);
+    while (m.find()) {
+      files.add(m.group(1).replace("\"", ""));
+    }
+    return files;
+  }
+
+  @Test
+  @Order(8)
   void theHubImageKeepsQueuedAndFinishedTasksAcrossARestart() {
     Task finished = hub.awaitEnd(hub.submit("demo.ok", "{\"n\": 6}", 60), TIMEOUT);
     assertThat(finished.getState()).isEqualTo(TaskState.SUCCESS);

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.nexomatic.operator.scaling.PodDeletionCosts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -36,11 +37,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Plays kubelet and ReplicaSet controller for one Deployment, with local processes instead of
  * containers: it reads the Deployment the operator produced and keeps that many sink processes
- * running, each with the container's environment resolved (downward API, Secret volumes as files),
- * replaces them when the pod template changes, removes the lowest pod-deletion-cost ones first when
- * the count goes down (SIGTERM: they drain), and reports the Deployment's status as the controller
- * would. Each process also appears as a Pod object, so the operator can rank them before a
- * scale-in.
+ * running, each with the container's environment resolved (downward API, Secret references, Secret
+ * volumes as files), replaces them when the pod template changes, removes the lowest
+ * pod-deletion-cost ones first when the count goes down (SIGTERM: they drain), and reports the
+ * Deployment's status as the controller would. Each process also appears as a Pod object, so the
+ * operator can rank them before a scale-in.
  */
 final class LocalPodRunner implements AutoCloseable {
 
@@ -296,9 +297,18 @@ final class LocalPodRunner implements AutoCloseable {
     return mounts;
   }
 
-  private static String resolve(EnvVar var, String podName) {
+  private String resolve(EnvVar var, String podName) {
     if (var.getValueFrom() == null) {
       return var.getValue();
+    }
+    if (var.getValueFrom().getSecretKeyRef() != null) {
+      var ref = var.getValueFrom().getSecretKeyRef();
+      Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+      String encoded =
+          secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
+      return encoded == null
+          ? null
+          : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
     if (var.getValueFrom().getFieldRef() != null) {
       return switch (var.getValueFrom().getFieldRef().getFieldPath()) {

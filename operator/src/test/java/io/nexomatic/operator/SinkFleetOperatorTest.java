@@ -131,7 +131,7 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(image(child(Deployment.class, "python").orElseThrow()))
+                assertThat(image(existing(Deployment.class, "python")))
                     .isEqualTo("registry.example.com/nexomatic/sink-python:1.1.0"));
   }
 
@@ -147,9 +147,9 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(credentialsHash(child(Deployment.class, "python").orElseThrow()))
+              assertThat(credentialsHash(existing(Deployment.class, "python")))
                   .isNotEqualTo(before);
-              assertThat(child(Secret.class, "python-credentials").orElseThrow().getData())
+              assertThat(existing(Secret.class, "python-credentials").getData())
                   .containsEntry("client-secret", TestFleets.base64("second"));
             });
   }
@@ -170,9 +170,9 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              var hpa = child(HorizontalPodAutoscaler.class, "python").orElseThrow();
+              var hpa = existing(HorizontalPodAutoscaler.class, "python");
               assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
-              var deployment = child(Deployment.class, "python").orElseThrow();
+              var deployment = existing(Deployment.class, "python");
               assertThat(ReplicasHandover.appliedBy(deployment, "nexomatic-operator"))
                   .as("the operator no longer applies replicas while the HPA owns them")
                   .isFalse();
@@ -192,7 +192,7 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .until(() -> harness.finishedReconciliations(namespace, "python") > beforeScale);
     awaitNoReconciliationFor(Duration.ofSeconds(3));
-    assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+    assertThat(existing(Deployment.class, "python").getSpec().getReplicas())
         .as("the HPA's count survives the operator's reconciliations")
         .isEqualTo(5);
 
@@ -202,7 +202,7 @@ class SinkFleetOperatorTest {
         .untilAsserted(
             () -> {
               assertThat(child(HorizontalPodAutoscaler.class, "python")).isEmpty();
-              assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+              assertThat(existing(Deployment.class, "python").getSpec().getReplicas())
                   .as("Backlog takes over at the HPA's last count, so no busy sink is cut")
                   .isEqualTo(5);
             });
@@ -216,7 +216,7 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                assertThat(existing(Deployment.class, "python").getSpec().getReplicas())
                     .isEqualTo(4));
   }
 
@@ -231,8 +231,7 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
-                    .isZero());
+                assertThat(existing(Deployment.class, "python").getSpec().getReplicas()).isZero());
     markDeploymentRolledOut(0);
     awaitFleet(f -> assertThat(ready(f).getReason()).isEqualTo("Suspended"));
 
@@ -241,7 +240,7 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(child(Deployment.class, "python").orElseThrow().getSpec().getReplicas())
+                assertThat(existing(Deployment.class, "python").getSpec().getReplicas())
                     .isEqualTo(2));
   }
 
@@ -403,6 +402,13 @@ class SinkFleetOperatorTest {
         .atMost(TIMEOUT)
         .until(() -> child(type, name), Optional::isPresent)
         .orElseThrow();
+  }
+
+  /** The child, or an AssertionError (which an awaited assertion retries) while it is missing. */
+  private <T extends HasMetadata> T existing(Class<T> type, String name) {
+    return child(type, name)
+        .orElseThrow(
+            () -> new AssertionError("no " + type.getSimpleName() + " " + name + " (yet)"));
   }
 
   private <T extends HasMetadata> Optional<T> child(Class<T> type, String name) {

@@ -176,7 +176,7 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
         .withImage(spec.getImage())
         .withImagePullPolicy(
             spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().kubernetesValue())
-        .withEnv(env(spec, inputs))
+        .withEnv(env(fleet, inputs))
         .withResources(spec.getResources())
         .withVolumeMounts(volumeMounts(spec))
         .withReadinessProbe(execProbe(READINESS_CHECK, 10, 3))
@@ -210,7 +210,8 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
   }
 
   /** The operator's variables in a fixed order, then the user's. */
-  static List<EnvVar> env(SinkFleetSpec spec, FleetInputs inputs) {
+  static List<EnvVar> env(SinkFleet fleet, FleetInputs inputs) {
+    SinkFleetSpec spec = fleet.getSpec();
     HubSpec hub = spec.getHub();
     RuntimeSpec runtime = Objects.requireNonNullElseGet(spec.getRuntime(), RuntimeSpec::new);
     var defaults = new RuntimeSpec();
@@ -260,11 +261,17 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     env.add(value(SinkEnv.LOG_FORMAT, "json"));
     env.add(fieldRef(SinkEnv.POD_NAME, "metadata.name"));
     env.add(fieldRef(SinkEnv.NODE_NAME, "spec.nodeName"));
+    // Secrets as variables from the operator's copy, never as files: a file the sink can read,
+    // its tasks (same uid) can read too, while the environment of the sink image's PID 1 and JVM
+    // is closed to them (exec-only binaries make those processes non-dumpable; docs/install.md).
+    String credentials = FleetLabels.credentialsSecretName(fleet);
     if (inputs.credentials().has(DerivedCredentials.CLIENT_SECRET_KEY)) {
-      env.add(value(SinkEnv.CLIENT_SECRET_FILE, SinkEnv.CLIENT_SECRET_PATH));
+      env.add(
+          secretKeyRef(SinkEnv.CLIENT_SECRET, credentials, DerivedCredentials.CLIENT_SECRET_KEY));
     }
     if (inputs.credentials().has(DerivedCredentials.TENANT_SECRET_KEY)) {
-      env.add(value(SinkEnv.TENANT_SECRET_FILE, SinkEnv.TENANT_SECRET_PATH));
+      env.add(
+          secretKeyRef(SinkEnv.TENANT_SECRET, credentials, DerivedCredentials.TENANT_SECRET_KEY));
     }
     env.add(value(SinkEnv.READINESS_FILE, SinkEnv.READINESS_PATH));
     env.add(value(SinkEnv.LIVENESS_FILE, SinkEnv.LIVENESS_PATH));
@@ -284,14 +291,6 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     var volumes = new ArrayList<Volume>();
     volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-    volumes.add(
-        new VolumeBuilder()
-            .withName("credentials")
-            .withNewSecret()
-            .withSecretName(FleetLabels.credentialsSecretName(fleet))
-            .withDefaultMode(0440)
-            .endSecret()
-            .build());
     var tls = spec.getHub().getTls();
     if (tls != null && tls.getCaSecretRef() != null) {
       volumes.add(
@@ -314,7 +313,6 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     var mounts = new ArrayList<VolumeMount>();
     mounts.add(mount("work", SinkEnv.WORK_PATH));
     mounts.add(mount("tmp", SinkEnv.TMP_PATH));
-    mounts.add(readOnlyMount("credentials", SinkEnv.SECRETS_DIR));
     var tls = spec.getHub().getTls();
     if (tls != null && tls.getCaSecretRef() != null) {
       mounts.add(readOnlyMount("hub-ca", SinkEnv.CA_DIR));
@@ -332,6 +330,18 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
 
   private static EnvVar value(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secretKeyRef(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 
   private static EnvVar fieldRef(String name, String fieldPath) {

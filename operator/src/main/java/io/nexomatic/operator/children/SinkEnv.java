@@ -22,6 +22,8 @@ public final class SinkEnv {
   public static final String LOG_FORMAT = "LOG_FORMAT";
   public static final String POD_NAME = "POD_NAME";
   public static final String NODE_NAME = "NODE_NAME";
+  public static final String CLIENT_SECRET = "CLIENT_SECRET";
+  public static final String TENANT_SECRET = "TENANT_SECRET";
   public static final String CLIENT_SECRET_FILE = "CLIENT_SECRET_FILE";
   public static final String TENANT_SECRET_FILE = "TENANT_SECRET_FILE";
   public static final String READINESS_FILE = "READINESS_FILE";
@@ -61,17 +63,12 @@ public final class SinkEnv {
           AZURE_TENANT_ID,
           AZURE_CLIENT_ID,
           "AZURE_FEDERATED_TOKEN_FILE",
-          "CLIENT_SECRET",
-          "TENANT_SECRET");
-
-  /** Where the credentials Secret is mounted. */
-  public static final String SECRETS_DIR = "/var/run/secrets/nexomatic";
+          CLIENT_SECRET,
+          TENANT_SECRET);
 
   /** Where the Hub's CA bundle is mounted. */
   public static final String CA_DIR = "/var/run/secrets/nexomatic-ca";
 
-  public static final String CLIENT_SECRET_PATH = SECRETS_DIR + "/client-secret";
-  public static final String TENANT_SECRET_PATH = SECRETS_DIR + "/tenant-secret";
   public static final String CA_FILE_PATH = CA_DIR + "/ca.crt";
   public static final String WORK_PATH = "/work";
   public static final String TMP_PATH = "/tmp";

@@ -62,17 +62,29 @@ class DeploymentDependentTest {
         .containsEntry("TLS_ENABLED", "false")
         .containsEntry("WORK_DIR", "/work")
         .containsEntry("LOG_FORMAT", "json")
-        .containsEntry("CLIENT_SECRET_FILE", "/var/run/secrets/nexomatic/client-secret")
         .containsEntry("READINESS_FILE", "/tmp/nexomatic/ready")
         .containsEntry("LIVENESS_FILE", "/tmp/nexomatic/alive")
-        .doesNotContainKeys("PREFETCH", "TENANT_SECRET_FILE", "AUTH_METHOD", "TLS_CA_FILE");
+        .doesNotContainKeys("PREFETCH", "TENANT_SECRET", "AUTH_METHOD", "TLS_CA_FILE");
+  }
+
+  /** Variables taken from a Secret: name to "secret/key". */
+  private static Map<String, String> secretRefs(List<EnvVar> env) {
+    return env.stream()
+        .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                e ->
+                    e.getValueFrom().getSecretKeyRef().getName()
+                        + "/"
+                        + e.getValueFrom().getSecretKeyRef().getKey()));
   }
 
   @Test
   void takesPodAndNodeNameFromTheDownwardApi() {
     var byName =
         sink(build(pythonFleet())).getEnv().stream()
-            .filter(e -> e.getValueFrom() != null)
+            .filter(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
             .collect(
                 Collectors.toMap(
                     EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath()));
@@ -83,26 +95,22 @@ class DeploymentDependentTest {
   }
 
   @Test
-  void keepsEverySecretOutOfThePodSpecAndMountsThemReadOnly() {
+  void takesTheSecretFromTheOperatorsCopyAsAVariableAndMountsNoSecretFile() {
     var deployment = build(pythonFleet());
     var container = sink(deployment);
 
     assertThat(container.getEnv())
         .allSatisfy(e -> assertThat(String.valueOf(e.getValue())).doesNotContain(SECRET));
-    assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("CLIENT_SECRET");
-    assertThat(container.getVolumeMounts())
-        .anySatisfy(
-            m -> {
-              assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/nexomatic");
-              assertThat(m.getReadOnly()).isTrue();
-            });
+    // A file the sink can read, its tasks can read; the sink image closes its environment.
+    assertThat(secretRefs(container.getEnv()))
+        .containsExactlyEntriesOf(Map.of("CLIENT_SECRET", "python-credentials/client-secret"));
+    assertThat(env(deployment)).doesNotContainKeys("CLIENT_SECRET_FILE", "CLIENT_SECRET");
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
-        .filteredOn(v -> v.getSecret() != null)
-        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("python-credentials"));
+        .noneSatisfy(v -> assertThat(v.getSecret()).isNotNull());
   }
 
   @Test
-  void pointsAtTheTenantSecretFileOnlyWhenTheFleetIsPinnedWithASecret() {
+  void passesTheTenantSecretOnlyWhenTheFleetIsPinnedWithASecret() {
     var fleet = pythonFleet();
     var tenant = new TenantSpec();
     tenant.setUuid("0d5b7c2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e");
@@ -117,12 +125,12 @@ class DeploymentDependentTest {
                     DerivedCredentials.TENANT_SECRET_KEY, bytes("b")),
                 null));
 
-    var env = DeploymentDependent.env(fleet.getSpec(), pinned);
+    var env = DeploymentDependent.env(fleet, pinned);
 
-    assertThat(env)
-        .contains(
-            value("TENANT_UUID", "0d5b7c2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e"),
-            value("TENANT_SECRET_FILE", "/var/run/secrets/nexomatic/tenant-secret"));
+    assertThat(env).contains(value("TENANT_UUID", "0d5b7c2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e"));
+    assertThat(secretRefs(env))
+        .containsEntry("TENANT_SECRET", "python-credentials/tenant-secret")
+        .containsEntry("CLIENT_SECRET", "python-credentials/client-secret");
   }
 
   @Test
@@ -278,6 +286,7 @@ class DeploymentDependentTest {
         .containsEntry("AZURE_TENANT_ID", "11111111-2222-4333-8444-555555555555")
         .containsEntry("AZURE_CLIENT_ID", "66666666-7777-4888-9999-000000000000")
         .doesNotContainKey("CLIENT_SECRET_FILE");
+    assertThat(secretRefs(sink(deployment).getEnv())).isEmpty();
   }
 
   private static EnvVar value(String name, String value) {
