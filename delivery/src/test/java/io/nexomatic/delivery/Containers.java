@@ -80,6 +80,11 @@ final class Containers implements AutoCloseable {
     return container;
   }
 
+  /** What {@code container} printed, for a failure message. */
+  String logs(String container) {
+    return docker.docker(Duration.ofMinutes(1), "logs", container).all();
+  }
+
   /** Forgets and removes every container whose name contains {@code part}. */
   void remove(String part) {
     for (String c : List.copyOf(containers)) {

@@ -312,14 +312,11 @@ class ImagesIT {
           .atMost(TIMEOUT)
           .ignoreExceptions()
           .until(() -> admin.resources(SinkFleet.class).inAnyNamespace().list() != null);
-      // The kubeconfig names its certificates by path: the same paths, read-only, in the container.
+      // A kubeconfig for a container: the certificates the test's one names by path, embedded.
       Path kube = Files.createDirectories(containers.dir.resolve("kube"));
-      Files.copy(cluster.kubeconfig(), kube.resolve("config"));
+      Files.writeString(kube.resolve("config"), embedded(Files.readString(cluster.kubeconfig())));
       containers.openToAll();
       var options = new ArrayList<String>(List.of("-v", kube + ":/kube:ro"));
-      for (String file : referencedFiles(Files.readString(cluster.kubeconfig()))) {
-        options.addAll(List.of("-v", file + ":" + file + ":ro"));
-      }
       options.addAll(
           List.of(
               "-e",
@@ -337,17 +334,22 @@ class ImagesIT {
           .create();
       admin.resource(TestFleets.clientSecret(ns, "the-secret")).create();
       admin.resource(TestFleets.pythonFleet(ns)).create();
-      await()
-          .atMost(TIMEOUT)
-          .untilAsserted(
-              () -> {
-                var fleet =
-                    admin.resources(SinkFleet.class).inNamespace(ns).withName("python").get();
-                assertThat(fleet.getStatus()).isNotNull();
-                assertThat(fleet.getStatus().getDesiredReplicas()).isEqualTo(2);
-                assertThat(admin.apps().deployments().inNamespace(ns).withName("python").get())
-                    .isNotNull();
-              });
+      try {
+        await()
+            .atMost(TIMEOUT)
+            .untilAsserted(
+                () -> {
+                  var fleet =
+                      admin.resources(SinkFleet.class).inNamespace(ns).withName("python").get();
+                  assertThat(fleet.getStatus()).isNotNull();
+                  assertThat(fleet.getStatus().getDesiredReplicas()).isEqualTo(2);
+                  assertThat(admin.apps().deployments().inNamespace(ns).withName("python").get())
+                      .isNotNull();
+                });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "the operator container did not reconcile; its log:\n" + containers.logs(operator), e);
+      }
       docker.ok("stop", "-t", "30", operator);
       assertThat(docker.ok("inspect", "-f", "{{.State.ExitCode}}", operator))
           .as("the operator's exit code after SIGTERM")
@@ -355,15 +357,26 @@ class ImagesIT {
     }
   }
 
-  private static List<String> referencedFiles(String kubeconfig) {
-    var files = new ArrayList<String>();
-    var m =
-        java.util.regex.Pattern.compile("(?m)^\\s*[a-z-]+(?:-file|-authority): *(\\S+)\\s*$")
-            .matcher(kubeconfig);
-    while (m.find()) {
-      files.add(m.group(1).replace("\"", ""));
+  /** {@code kubeconfig} with every certificate or key file it names inlined as {@code *-data}. */
+  private static String embedded(String kubeconfig) throws IOException {
+    var out = new StringBuilder();
+    var field =
+        java.util.regex.Pattern.compile(
+            "^(\\s*)(client-certificate|client-key|certificate-authority): *\"?([^\"]+?)\"?\\s*$");
+    for (String line : kubeconfig.split("\n")) {
+      var m = field.matcher(line);
+      if (m.matches()) {
+        byte[] content = Files.readAllBytes(Path.of(m.group(3)));
+        out.append(m.group(1))
+            .append(m.group(2))
+            .append("-data: ")
+            .append(java.util.Base64.getEncoder().encodeToString(content));
+      } else {
+        out.append(line);
+      }
+      out.append('\n');
     }
-    return files;
+    return out.toString();
   }
 
   @Test

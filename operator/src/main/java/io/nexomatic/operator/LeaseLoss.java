@@ -26,7 +26,10 @@ public final class LeaseLoss {
     this.exit = exit;
   }
 
-  /** Exits with code 1, from a thread of its own so the leader elector is not blocked. */
+  /**
+   * Exits with code 1, from a thread of its own so the leader elector is not blocked (OperatorMain
+   * passes its own exit, which its shutdown hook tells apart from a SIGTERM).
+   */
   public static LeaseLoss exitingProcess() {
     return new LeaseLoss(() -> new Thread(() -> System.exit(1), "lease-lost-exit").start());
   }

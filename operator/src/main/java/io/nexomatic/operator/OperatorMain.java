@@ -1,5 +1,6 @@
 package io.nexomatic.operator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -10,6 +11,7 @@ import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,15 @@ public final class OperatorMain {
   /** How long one read of a Hub's queue may take before the Hub counts as unreachable. */
   private static final Duration HUB_READ_DEADLINE = Duration.ofSeconds(5);
 
+  /** Set before the operator ends itself with a failure code, which the shutdown hook keeps. */
+  private static final AtomicBoolean EXITING = new AtomicBoolean();
+
   private OperatorMain() {}
+
+  private static void exit(int code) {
+    EXITING.set(true);
+    System.exit(code);
+  }
 
   public static void main(String[] args) throws Exception {
     OperatorSettings settings;
@@ -29,11 +39,20 @@ public final class OperatorMain {
       settings = OperatorSettings.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       log.error(e.getMessage());
-      System.exit(2);
+      exit(2);
       return;
     }
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    var client = new KubernetesClientBuilder().build();
+    KubernetesClient client;
+    try {
+      client = new KubernetesClientBuilder().build();
+    } catch (RuntimeException e) {
+      // A kubeconfig naming a missing certificate fails here, before any request.
+      log.error("cannot start: {}", StartupFailure.describe(e, "the configured API server"));
+      log.debug("start-up failure", e);
+      exit(1);
+      return;
+    }
     var hubChannels = new HubChannels();
     var operator =
         SinkFleetOperator.create(
@@ -42,7 +61,8 @@ public final class OperatorMain {
             MicrometerMetrics.withoutPerResourceMetrics(registry),
             new SpecReplicaPlanner(),
             new GrpcHubQueueSource(hubChannels, HUB_READ_DEADLINE),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            new LeaseLoss(() -> new Thread(() -> exit(1), "lease-lost-exit").start()));
     var health = new HealthServer(settings.httpPort(), operator::getRuntimeInfo, registry);
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -58,6 +78,11 @@ public final class OperatorMain {
                     client.close();
                     stopped.countDown();
                   }
+                  // Stopped by a signal (SIGTERM from the kubelet): everything in flight has
+                  // finished, so the stop was clean and the exit code says so (not 143).
+                  if (!EXITING.get()) {
+                    Runtime.getRuntime().halt(0);
+                  }
                 },
                 "shutdown"));
     health.start();
@@ -69,7 +94,7 @@ public final class OperatorMain {
       log.error(
           "cannot start: {}", StartupFailure.describe(e, String.valueOf(client.getMasterUrl())));
       log.debug("start-up failure", e);
-      System.exit(1);
+      exit(1);
     }
     log.info(
         "nexomatic operator started: namespaces={}, leaderElection={}, http port {}",

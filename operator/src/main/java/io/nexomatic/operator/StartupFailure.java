@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
@@ -50,6 +53,13 @@ final class StartupFailure {
           + " ("
           + root.getClass().getSimpleName()
           + "): run the operator in a cluster, or point KUBECONFIG at one";
+    }
+    if (root instanceof NoSuchFileException || root instanceof AccessDeniedException) {
+      return "cannot read "
+          + ((FileSystemException) root).getFile()
+          + ", which the Kubernetes client configuration names ("
+          + root.getClass().getSimpleName()
+          + "): fix the path in KUBECONFIG's file, or embed the certificates (*-data)";
     }
     if (root instanceof SSLException) {
       return "TLS to the Kubernetes API server at "

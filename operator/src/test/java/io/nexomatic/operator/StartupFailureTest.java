@@ -32,6 +32,19 @@ class StartupFailureTest {
   }
 
   @Test
+  void aCertificateTheKubeconfigNamesButThatIsMissingIsNamedWithTheFix() {
+    var failure =
+        new KubernetesClientException(
+            "An error has occurred.",
+            new java.nio.file.NoSuchFileException("/tmp/control-plane/client.crt"));
+    assertThat(StartupFailure.describe(failure, SERVER))
+        .isEqualTo(
+            "cannot read /tmp/control-plane/client.crt, which the Kubernetes client configuration"
+                + " names (NoSuchFileException): fix the path in KUBECONFIG's file, or embed the"
+                + " certificates (*-data)");
+  }
+
+  @Test
   void aMissingCrdPointsAtTheCrdManifest() {
     var failure = new OperatorException("x", new KubernetesClientException("not found", 404, null));
     assertThat(StartupFailure.describe(failure, SERVER))
