@@ -1,14 +1,12 @@
 package io.nexomatic.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
+import io.nexomatic.hub.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,11 +49,15 @@ class ActionModulesTest {
     List<String> command;
     if (language.equals("python")) {
       command =
-          List.of(executable("python3"), BOOTSTRAPS.resolve("nexomatic_bootstrap.py").toString());
+          List.of(
+              RequiredTool.require("python3", "the Python cases run the sink's bootstrap")
+                  .toString(),
+              BOOTSTRAPS.resolve("nexomatic_bootstrap.py").toString());
     } else {
-      String pwsh = onPath("pwsh");
-      assumeTrue(
-          pwsh != null, "pwsh (PowerShell 7) is not installed here; the pwsh image runs this case");
+      String pwsh =
+          RequiredTool.require(
+                  "pwsh", "the PowerShell cases need PowerShell 7 (the pwsh image runs them)")
+              .toString();
       command =
           List.of(
               pwsh,
@@ -119,21 +121,5 @@ class ActionModulesTest {
       return copy;
     }
     return node;
-  }
-
-  private static String executable(String name) {
-    String found = onPath(name);
-    assertThat(found).as("%s on PATH", name).isNotNull();
-    return found;
-  }
-
-  private static String onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir).resolve(name);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
   }
 }

@@ -1,10 +1,10 @@
 package io.nexomatic.sink.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nexomatic.hub.testing.RequiredTool;
 import io.nexomatic.protocol.v1.ParameterKind;
 import io.nexomatic.protocol.v1.TaskState;
 import io.nexomatic.sink.config.InterpreterResolver;
@@ -128,9 +128,10 @@ class PowerShellTaskExecutorIT {
   @Test
   void realPwshRunsScriptsWithWarningsErrorsAndExitCodes(@TempDir Path tmp) throws Exception {
     Optional<Path> pwsh = findPwsh();
-    assumeTrue(
-        pwsh.isPresent(),
-        "pwsh is not on PATH: the real PowerShell bootstrap is not exercised here");
+    if (pwsh.isEmpty()) {
+      RequiredTool.skip(
+          "pwsh is not on the PATH: the real PowerShell bootstrap is not exercised here");
+    }
     PythonEnv env = new PythonEnv(tmp);
     Path reports = Files.createDirectories(env.modules.resolve("Reports"));
     Files.writeString(
