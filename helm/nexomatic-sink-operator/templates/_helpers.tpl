@@ -128,7 +128,7 @@ Known variables become SinkFleet fields; every other variable is passed through 
     {{- fail (printf "%s: a plain-text client secret cannot be migrated; put it in a Secret (kubectl create secret generic nexomatic-sink-secrets --from-literal=client-secret=...) and use valueFrom.secretKeyRef" $where) }}
   {{- end }}
 {{- else if eq $name "CLIENT_SECRET_FILE" }}
-  {{- fail (printf "%s: the operator mounts the client secret itself; use CLIENT_SECRET with valueFrom.secretKeyRef instead" $where) }}
+  {{- fail (printf "%s: the operator passes the client secret to the sinks itself; use CLIENT_SECRET with valueFrom.secretKeyRef instead" $where) }}
 {{- else if eq $name "TENANT_UUID" }}
   {{- if $value }}{{ $_ := set $tenant "uuid" $value }}{{ end }}
 {{- else if eq $name "TENANT_SECRET" }}

@@ -12,6 +12,8 @@ import io.nexomatic.protocol.ProtocolMetadata;
 import io.nexomatic.protocol.v1.GetTaskRequest;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import io.nexomatic.protocol.v1.ListSinksRequest;
+import io.nexomatic.protocol.v1.ParameterKind;
+import io.nexomatic.protocol.v1.ParameterSpec;
 import io.nexomatic.protocol.v1.SinkStatus;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
 import io.nexomatic.protocol.v1.Task;
@@ -91,6 +93,24 @@ final class HubClient implements AutoCloseable {
                 .setTimeoutSeconds(timeoutSeconds)
                 .setMaxAttempts(3)
                 .build());
+  }
+
+  /** A task of {@code module} with static parameters, as a Source would raise it. */
+  Task submit(String module, String payloadJson, java.util.Map<String, String> params) {
+    var request =
+        SubmitTaskRequest.newBuilder()
+            .setSinkType("LOCAL:BASE")
+            .setModule(module)
+            .setPayloadJson(payloadJson)
+            .setTimeoutSeconds(60);
+    params.forEach(
+        (name, value) ->
+            request.addParameters(
+                ParameterSpec.newBuilder()
+                    .setName(name)
+                    .setKind(ParameterKind.STATIC)
+                    .setValue(value)));
+    return admin().submitTask(request.build());
   }
 
   Task submitForType(String sinkType, String module) {

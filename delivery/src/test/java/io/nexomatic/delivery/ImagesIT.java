@@ -3,6 +3,7 @@ package io.nexomatic.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,7 +104,8 @@ class ImagesIT {
                       with open(path, "rb") as f:
                           data = f.read(1 << 20) if name == "environ" else b""
                       if secret.encode() in data:
-                          found.append(path)
+                          with open("/proc/%s/comm" % pid) as f:
+                              found.append("%s %s" % (f.read().strip(), path))
                   except OSError:
                       denied.append(path)
           if secret in "".join("%s=%s" % kv for kv in os.environ.items()):
@@ -128,6 +130,8 @@ class ImagesIT {
     Files.writeString(modules.resolve("__init__.py"), "");
     Files.writeString(modules.resolve("tasks.py"), MODULES);
     copyTree(Repo.EXAMPLES.resolve("modules/demo"), containers.dir.resolve("modules/demo"));
+    copyTree(
+        Repo.EXAMPLES.resolve("actions/python/reports"), containers.dir.resolve("modules/reports"));
     containers.openToAll();
     hubContainer = HubContainer.start(containers, TIMEOUT);
     hub = hubContainer.client();
@@ -184,6 +188,34 @@ class ImagesIT {
 
   @Test
   @Order(2)
+  void theSampleActionModuleEndsEachCaseAsItsExpectedOutcomesSay() {
+    startSink("samples");
+    hub.awaitConnectedSinks(1, TIMEOUT);
+    JsonNode outcomes = Repo.json(Repo.EXAMPLES.resolve("actions/python/expected-outcomes.json"));
+    for (JsonNode c : outcomes.path("cases")) {
+      var params = new java.util.LinkedHashMap<String, String>();
+      c.path("params")
+          .fields()
+          .forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+      Task done =
+          hub.awaitEnd(
+              hub.submit(outcomes.path("module").asText(), c.path("payload").toString(), params),
+              TIMEOUT);
+      JsonNode expected = c.path("expected");
+      assertThat(done.getState().name())
+          .as(c.path("name").asText())
+          .isEqualTo(expected.path("state").asText());
+      assertThat(done.getResultCode()).isEqualTo(expected.path("result_code").asInt());
+      var messages = new ArrayList<String>();
+      expected.path("messages").forEach(m -> messages.add(m.asText()));
+      assertThat(done.getMessagesList())
+          .as(c.path("name").asText())
+          .containsExactlyElementsOf(messages);
+    }
+  }
+
+  @Test
+  @Order(3)
   void theOperatorsExecProbesPassWhileConnectedAndFailOnceTheHubIsGone() {
     String sink = startSink("probes");
     hub.awaitConnectedSinks(1, TIMEOUT);
@@ -214,7 +246,7 @@ class ImagesIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void dockerStopDrainsTheRunningTaskAndTiniReapsOrphans() {
     String sink = startSink("drain", "-e", "DRAIN_TIMEOUT=40");
     hub.awaitConnectedSinks(1, TIMEOUT);
@@ -240,7 +272,7 @@ class ImagesIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aForkBombIsStoppedByTheProcessLimitAndTheSinkKeepsServing() {
     startSink("forkbomb", "-e", "MAX_TASK_PROCESSES=64", "-e", "KILL_GRACE=2");
     hub.awaitConnectedSinks(1, TIMEOUT);
@@ -254,11 +286,18 @@ class ImagesIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aTaskFindsNoneOfTheSinksCredentials() {
     startSink("snoop");
     hub.awaitConnectedSinks(1, TIMEOUT);
 
+    // The control: a readable program (coreutils' sleep) started with the container's
+    // environment, as anything exec'd into the container is. The task must find the secret there,
+    // which shows the search works, and nowhere else.
+    docker.ok("exec", "-d", containers.name("sink-snoop"), "sleep", "120");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> processNames(containers.name("sink-snoop")).contains("sleep"));
     Task snoop =
         hub.awaitEnd(
             hub.submit("imagesit.tasks:snoop", "{\"secret\": \"" + hub.clientSecret() + "\"}", 60),
@@ -266,12 +305,17 @@ class ImagesIT {
     assertThat(snoop.getState()).as(snoop.toString()).isEqualTo(TaskState.SUCCESS);
     var result = Repo.readJson(snoop.getDataJson());
     assertThat(result.path("jvm")).as("the task saw the sink's JVM").isNotEmpty();
-    assertThat(result.path("found")).as("places the secret was readable").isEmpty();
+    var found = new ArrayList<String>();
+    result.path("found").forEach(f -> found.add(f.asText()));
+    assertThat(found)
+        .as("places the secret was readable: only the readable control process")
+        .isNotEmpty()
+        .allMatch(f -> f.startsWith("sleep /proc/") && f.endsWith("/environ"));
     assertThat(result.path("pid1Denied").asBoolean()).as("/proc/1/environ closed").isTrue();
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theOperatorImageSaysWhyItCannotStartWithoutACluster() {
     // Not --rm: podman's Docker API loses a removed container's exit code (the CLI says 0).
     String name = containers.name("operator");
@@ -303,7 +347,7 @@ class ImagesIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void theOperatorImageReconcilesAFleetGivenAKubeconfig() throws Exception {
     try (var cluster = RealControlPlane.apiServerOnly();
         KubernetesClient admin = cluster.client()) {
@@ -380,7 +424,7 @@ class ImagesIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theHubImageKeepsQueuedAndFinishedTasksAcrossARestart() {
     Task finished = hub.awaitEnd(hub.submit("demo.ok", "{\"n\": 6}", 60), TIMEOUT);
     assertThat(finished.getState()).isEqualTo(TaskState.SUCCESS);
