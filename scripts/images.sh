@@ -232,6 +232,10 @@ build() {
   build_one nexomatic-operator Dockerfile.operator
   build_one nexomatic-hub Dockerfile.hub
   build_one nexomatic-sink-local Dockerfile.sink python
+  # Every build leaves the previous images and build stages untagged, some 200 MB each: drop
+  # them so a machine that builds on every CI run keeps its disk. The next build of unchanged
+  # sources then runs the Maven stage again, on the warm dependency cache.
+  docker image prune -f >/dev/null 2>&1 || true
   if [[ ${NEXOMATIC_BUILD_PWSH:-0} == 1 ]]; then
     build_one nexomatic-sink-powershell-local Dockerfile.sink pwsh
   else
