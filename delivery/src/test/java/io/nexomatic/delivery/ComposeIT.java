@@ -28,13 +28,9 @@ class ComposeIT {
   @Test
   void upScaleSubmitAndADrainingDown() throws Exception {
     Path compose =
-        RequiredTool.find("docker-compose")
-            .orElseGet(
-                () -> {
-                  RequiredTool.skip(
-                      "docker-compose is not on the PATH (apt-get install docker-compose)");
-                  throw new AssertionError("unreachable");
-                });
+        RequiredTool.require(
+            "docker-compose",
+            "this test runs the compose example (apt-get install docker-compose)");
     try (var containers = new Containers("nexomatic-compose-it-");
         var hubContainer = HubContainer.start(containers, TIMEOUT)) {
       HubClient hub = hubContainer.client();

@@ -84,25 +84,12 @@ final class HubClient implements AutoCloseable {
   }
 
   Task submit(String module, String payloadJson, int timeoutSeconds) {
-    return admin()
-        .submitTask(
-            SubmitTaskRequest.newBuilder()
-                .setSinkType("LOCAL:BASE")
-                .setModule(module)
-                .setPayloadJson(payloadJson)
-                .setTimeoutSeconds(timeoutSeconds)
-                .setMaxAttempts(3)
-                .build());
+    return admin().submitTask(request(module, payloadJson, timeoutSeconds).build());
   }
 
   /** A task of {@code module} with static parameters, as a Source would raise it. */
   Task submit(String module, String payloadJson, java.util.Map<String, String> params) {
-    var request =
-        SubmitTaskRequest.newBuilder()
-            .setSinkType("LOCAL:BASE")
-            .setModule(module)
-            .setPayloadJson(payloadJson)
-            .setTimeoutSeconds(60);
+    var request = request(module, payloadJson, 60);
     params.forEach(
         (name, value) ->
             request.addParameters(
@@ -111,6 +98,16 @@ final class HubClient implements AutoCloseable {
                     .setKind(ParameterKind.STATIC)
                     .setValue(value)));
     return admin().submitTask(request.build());
+  }
+
+  private static SubmitTaskRequest.Builder request(
+      String module, String payloadJson, int timeoutSeconds) {
+    return SubmitTaskRequest.newBuilder()
+        .setSinkType("LOCAL:BASE")
+        .setModule(module)
+        .setPayloadJson(payloadJson)
+        .setTimeoutSeconds(timeoutSeconds)
+        .setMaxAttempts(3);
   }
 
   Task submitForType(String sinkType, String module) {
