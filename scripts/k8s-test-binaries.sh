@@ -101,11 +101,14 @@ set -euo pipefail
 K8S_VERSION="${K8S_VERSION:-v1.37.2}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
+# The real node (scripts/local-cluster.sh): cluster DNS and the HPA's resource metrics.
+COREDNS_VERSION="${COREDNS_VERSION:-v1.15.0}"
+METRICS_SERVER_VERSION="${METRICS_SERVER_VERSION:-v0.8.0}"
 
 # ------------------------------------------------------------------ setup --
 PROG="scripts/k8s-test-binaries.sh"
-ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
-K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok coredns metrics-server)
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 KUBE_API_TEST_BINARIES=(kube-apiserver etcd kubectl)
 
 CACHE_ROOT="${NEXOMATIC_K8S_CACHE:-${HOME:?HOME is not set}/.cache/nexomatic/k8s}"
@@ -174,10 +177,12 @@ with_timeout() {
 # Expected output of each binary's version command.
 expected_version() {
   case "$1" in
-    kube-apiserver | kube-controller-manager | kube-scheduler) printf 'Kubernetes %s' "$K8S_VERSION" ;;
+    kube-apiserver | kube-controller-manager | kube-scheduler | kubelet | kube-proxy) printf 'Kubernetes %s' "$K8S_VERSION" ;;
     kubectl) printf 'Client Version: %s' "$K8S_VERSION" ;;
     etcd) printf 'etcd Version: %s' "${ETCD_VERSION#v}" ;;
     kwok) printf 'kwok version %s ' "$KWOK_VERSION" ;;
+    coredns) printf 'CoreDNS-%s' "${COREDNS_VERSION#v}" ;;
+    metrics-server) printf '%s' "$METRICS_SERVER_VERSION" ;;
   esac
 }
 
@@ -185,6 +190,7 @@ version_output() {
   local bin="$DIR/$1"
   case "$1" in
     kubectl) with_timeout 30 "$bin" version --client 2>&1 ;;
+    coredns) with_timeout 30 "$bin" -version 2>&1 ;;
     *) with_timeout 30 "$bin" --version 2>&1 ;;
   esac
 }
@@ -367,23 +373,38 @@ import _ \"go.etcd.io/etcd/server/v3\"
   binary_ok etcd || die "etcd was built but '$(version_output etcd | head -n1)' does not report $ETCD_VERSION" "$PROG --force"
 }
 
-build_kwok() {
-  local tmpbin="$DIR/.kwok-gobin.$$" start secs
-  log "building kwok (go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION) ..."
+# go install one command at a pinned version into $DIR/<name>, timing it
+# (for modules without replace directives, so their own tested dependency set is used).
+install_one() {
+  local name="$1" pkgver="$2" ldflags="$3" tmpbin="$DIR/.$1-gobin.$$" start secs
+  log "building $name (go install $pkgver) ..."
   start=$SECONDS
   mkdir -p "$tmpbin"
-  if ! (cd "$WORK" && GOBIN="$tmpbin" gogo install -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"); then
+  if ! (cd "$WORK" && GOBIN="$tmpbin" gogo install -trimpath -ldflags "$ldflags" "$pkgver"); then
     rm -rf "$tmpbin"
-    die "go install of sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION failed" "$PROG   (or: $GO_BIN install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION)"
+    die "go install of $pkgver failed" "$PROG   (or: $GO_BIN install $pkgver)"
   fi
-  mv -f "$tmpbin/kwok" "$DIR/kwok"
+  mv -f "$tmpbin/$(basename "${pkgver%@*}")" "$DIR/$name"
   rm -rf "$tmpbin"
   secs=$((SECONDS - start))
-  BUILD_SECONDS[kwok]=$secs
-  printf '%s %ss %s\n' kwok "$secs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$DIR/build-times.txt"
-  log "built kwok in ${secs}s"
-  binary_ok kwok || die "kwok was built but '$(version_output kwok | head -n1)' does not report $KWOK_VERSION" "$PROG --force"
+  BUILD_SECONDS[$name]=$secs
+  printf '%s %ss %s\n' "$name" "$secs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$DIR/build-times.txt"
+  log "built $name in ${secs}s"
+  binary_ok "$name" || die "$name was built but '$(version_output "$name" | head -n1)' does not report its pinned version" "$PROG --force"
+}
+
+build_kwok() {
+  install_one kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
   write_kwok_stages
+}
+
+build_coredns() {
+  install_one coredns "github.com/coredns/coredns@$COREDNS_VERSION" "-s -w"
+}
+
+build_metrics_server() {
+  install_one metrics-server "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION" \
+    "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION"
 }
 
 # The kwok binary simulates nothing without Stage objects (kwokctl normally
@@ -421,6 +442,8 @@ write_versions() {
     printf 'k8s-staging-modules=%s\n' "$STAGING_VERSION"
     printf 'etcd=%s\n' "$ETCD_VERSION"
     printf 'kwok=%s\n' "$KWOK_VERSION"
+    printf 'coredns=%s\n' "$COREDNS_VERSION"
+    printf 'metrics-server=%s\n' "$METRICS_SERVER_VERSION"
     printf 'go=%s\n' "$("$GO_BIN" env GOVERSION)"
     printf 'platform=%s/%s\n' "$("$GO_BIN" env GOOS)" "$("$GO_BIN" env GOARCH)"
     printf 'kube-api-test-dir=%s\n' "$KAT_DIR"
@@ -455,11 +478,13 @@ ensure_built() {
     log "first build: downloads modules and compiles for a long time on one core; later builds reuse GOMODCACHE/GOCACHE"
   fi
   local total_start=$SECONDS
-  if [[ -n "${FORCE:-}" ]] || grep -Eq '^(kube-apiserver|kube-controller-manager|kube-scheduler|kubectl)$' <<<"$missing"; then
+  if [[ -n "${FORCE:-}" ]] || grep -Eq '^(kube-apiserver|kube-controller-manager|kube-scheduler|kubectl|kubelet|kube-proxy)$' <<<"$missing"; then
     build_kubernetes
   fi
   if [[ -n "${FORCE:-}" ]] || grep -qx etcd <<<"$missing"; then build_etcd; fi
   if [[ -n "${FORCE:-}" ]] || grep -qx kwok <<<"$missing"; then build_kwok; fi
+  if [[ -n "${FORCE:-}" ]] || grep -qx coredns <<<"$missing"; then build_coredns; fi
+  if [[ -n "${FORCE:-}" ]] || grep -qx metrics-server <<<"$missing"; then build_metrics_server; fi
   [[ -f "$KWOK_STAGES_FILE" ]] || write_kwok_stages
   make_kat_layout
   write_versions

@@ -115,6 +115,32 @@ final class HubClient implements AutoCloseable {
         .submitTask(SubmitTaskRequest.newBuilder().setSinkType(sinkType).setModule(module).build());
   }
 
+  /** Whether the Hub lets a LOCAL:BASE sink in with {@code secret}, as a sink's call would. */
+  boolean acceptsClientSecret(String secret) {
+    Metadata sink = new Metadata();
+    sink.put(ProtocolMetadata.CLIENT_ID, "LOCAL:BASE");
+    sink.put(ProtocolMetadata.CLIENT_SECRET, secret);
+    try {
+      HubAdminGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sink))
+          .withDeadlineAfter(20, TimeUnit.SECONDS)
+          .listSinks(ListSinksRequest.newBuilder().setSinkType("LOCAL:BASE").build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Every sink the Hub knows, offline ones included. */
+  java.util.List<io.nexomatic.protocol.v1.Sink> sinks() {
+    return admin()
+        .listSinks(ListSinksRequest.newBuilder().setIncludeOffline(true).build())
+        .getSinksList();
+  }
+
   Task get(Task task) {
     return admin().getTask(GetTaskRequest.newBuilder().setTaskId(task.getTaskId()).build());
   }

@@ -79,7 +79,7 @@ final class Demo {
             Map.of(
                 SINK_TYPE,
                 new Credentials.SinkTypeCredentials(
-                    Optional.of(SecretHash.of(clientSecret)), List.of())),
+                    List.of(SecretHash.of(clientSecret)), List.of())),
             Map.of(),
             SecretHash.of(adminToken));
     var config =

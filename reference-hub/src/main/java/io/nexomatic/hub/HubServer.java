@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,15 @@ public final class HubServer implements AutoCloseable {
    */
   public HubServer(
       ServerBuilder<?> builder, HubConfig config, Credentials credentials, TaskJournal journal) {
+    this(builder, config, () -> credentials, journal);
+  }
+
+  /** As above, with the credentials in force read on every call (a {@code CredentialsWatcher}). */
+  public HubServer(
+      ServerBuilder<?> builder,
+      HubConfig config,
+      Supplier<Credentials> credentials,
+      TaskJournal journal) {
     if (!journal.durable()) {
       builder.directExecutor();
     }

@@ -63,6 +63,15 @@ public class HorizontalPodAutoscalerDependent
                 .endTarget()
                 .endResource()
                 .build())
+        // One setting for both modes: how long demand must stay low before the fleet shrinks.
+        .withNewBehavior()
+        .withNewScaleDown()
+        .withStabilizationWindowSeconds(
+            Objects.requireNonNullElse(
+                autoscaling.getScaleDownStabilizationSeconds(),
+                defaults.getScaleDownStabilizationSeconds()))
+        .endScaleDown()
+        .endBehavior()
         .endSpec()
         .build();
   }

@@ -44,7 +44,8 @@ public final class GrpcHubQueueSource implements HubQueueSource {
   public HubQueueView read(SinkFleet fleet, DerivedCredentials credentials)
       throws HubReadException {
     var spec = fleet.getSpec();
-    var endpoint = HubEndpoint.of(spec.getHub(), credentials.caBundle());
+    var endpoint =
+        HubEndpoint.of(spec.getHub(), fleet.getMetadata().getNamespace(), credentials.caBundle());
     String tenant = Optional.ofNullable(spec.getTenant()).map(TenantSpec::getUuid).orElse("");
     if (!credentials.has(DerivedCredentials.CLIENT_SECRET_KEY)) {
       throw new HubReadException(

@@ -15,18 +15,39 @@ import java.util.Optional;
 public record HubEndpoint(
     String host, int port, boolean tls, Optional<String> serverName, Optional<byte[]> caBundle) {
 
-  /** The endpoint a fleet's sinks use: its hub spec plus the CA bundle its pods mount. */
-  public static HubEndpoint of(HubSpec hub, Optional<byte[]> caBundle) {
+  /**
+   * The endpoint a fleet's sinks use, as seen from the operator's pod: its hub spec resolved in the
+   * fleet's namespace, plus the CA bundle its pods mount.
+   */
+  public static HubEndpoint of(HubSpec hub, String fleetNamespace, Optional<byte[]> caBundle) {
     var tls = hub.getTls();
     boolean enabled = tls != null && Boolean.TRUE.equals(tls.getEnabled());
     Optional<String> serverName =
-        Optional.ofNullable(tls).map(t -> t.getServerName()).filter(n -> !n.isBlank());
+        enabled
+            ? Optional.ofNullable(tls).map(t -> t.getServerName()).filter(n -> !n.isBlank())
+            : Optional.empty();
+    String host = hub.getHost();
+    if (isBareServiceName(host) && fleetNamespace != null && !fleetNamespace.isBlank()) {
+      // A single label resolves through the pod's DNS search path: for the sinks that is their
+      // namespace, for the operator its own. Qualified, both reach the same Service, and the
+      // authority (TLS server name) stays the name the sinks present.
+      serverName = Optional.of(serverName.orElse(host));
+      host = host + "." + fleetNamespace + ".svc";
+    }
     return new HubEndpoint(
-        hub.getHost(),
+        host,
         Objects.requireNonNullElse(hub.getPort(), 50051),
         enabled,
-        enabled ? serverName : Optional.empty(),
+        serverName,
         enabled ? caBundle : Optional.empty());
+  }
+
+  private static boolean isBareServiceName(String host) {
+    return host != null
+        && !host.isBlank()
+        && host.indexOf('.') < 0
+        && host.indexOf(':') < 0
+        && !host.equalsIgnoreCase("localhost");
   }
 
   @Override

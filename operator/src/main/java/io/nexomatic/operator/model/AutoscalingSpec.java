@@ -14,6 +14,9 @@ import io.nexomatic.operator.validation.SinkFleetValidator;
 @ValidationRule(
     value = SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE,
     message = SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_MESSAGE)
+@ValidationRule(
+    value = SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
+    message = SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE)
 public class AutoscalingSpec {
 
   /**
@@ -58,8 +61,10 @@ public class AutoscalingSpec {
   @Max(3600)
   private Integer pollIntervalSeconds = 5;
 
-  /** Backlog: seconds the backlog must stay low before the fleet shrinks. */
-  @JsonPropertyDescription("Backlog: seconds the backlog must stay low before the fleet shrinks.")
+  /** Seconds demand must stay low before the fleet shrinks (Backlog: the backlog; Cpu: the HPA). */
+  @JsonPropertyDescription(
+      "Seconds demand must stay low before the fleet shrinks: in mode Backlog the Hub's backlog, in"
+          + " mode Cpu the HPA's scale-down stabilization window (at most 3600).")
   @Default("300")
   @Min(0)
   @Max(86400)

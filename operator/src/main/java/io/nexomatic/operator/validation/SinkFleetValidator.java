@@ -66,6 +66,15 @@ public final class SinkFleetValidator {
       "autoscaling.minReplicas must be at least 1 when autoscaling.mode is Cpu"
           + " (a HorizontalPodAutoscaler cannot scale to zero): use mode Backlog to scale to zero";
 
+  public static final String CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE =
+      "!has(self.mode) || self.mode != 'Cpu' || !has(self.scaleDownStabilizationSeconds)"
+          + " || self.scaleDownStabilizationSeconds <= 3600";
+
+  public static final String CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE =
+      "autoscaling.scaleDownStabilizationSeconds must be at most 3600 when autoscaling.mode is Cpu"
+          + " (it becomes the HorizontalPodAutoscaler's scale-down stabilization window, which"
+          + " Kubernetes caps at one hour)";
+
   /** On FallbackSpec. */
   public static final String FIXED_FALLBACK_NEEDS_REPLICAS_RULE =
       "!has(self.policy) || self.policy != 'Fixed' || has(self.replicas)";
@@ -191,6 +200,13 @@ public final class SinkFleetValidator {
     if (autoscaling.getMode() == AutoscalingMode.CPU && min != null && min < 1) {
       violations.add(
           new SpecViolation("spec.autoscaling.minReplicas", CPU_MIN_AT_LEAST_ONE_MESSAGE));
+    }
+    Integer window = autoscaling.getScaleDownStabilizationSeconds();
+    if (autoscaling.getMode() == AutoscalingMode.CPU && window != null && window > 3600) {
+      violations.add(
+          new SpecViolation(
+              "spec.autoscaling.scaleDownStabilizationSeconds",
+              CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
     }
     FallbackSpec fallback = autoscaling.getFallback();
     if (fallback != null

@@ -25,6 +25,18 @@ class HorizontalPodAutoscalerDependentTest {
     var metric = hpa.getSpec().getMetrics().get(0).getResource();
     assertThat(metric.getName()).isEqualTo("cpu");
     assertThat(metric.getTarget().getAverageUtilization()).isEqualTo(65);
+    assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds())
+        .as("the fleet's scale-down stabilization, default 300 as the HPA's own")
+        .isEqualTo(300);
+
+    fleet.getSpec().getAutoscaling().setScaleDownStabilizationSeconds(30);
+    assertThat(
+            HorizontalPodAutoscalerDependent.build(fleet)
+                .getSpec()
+                .getBehavior()
+                .getScaleDown()
+                .getStabilizationWindowSeconds())
+        .isEqualTo(30);
   }
 
   @Test

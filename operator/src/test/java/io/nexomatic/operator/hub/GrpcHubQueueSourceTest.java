@@ -31,10 +31,26 @@ class GrpcHubQueueSourceTest {
   @Test
   void fleetsNamingTheSameHubShareOneEndpointAndTlsSettingsMakeADifferentOne() {
     var plain = TestFleets.pythonFleet().getSpec().getHub();
-    var a = HubEndpoint.of(plain, Optional.of(new byte[] {1, 2}));
-    var b = HubEndpoint.of(plain, Optional.empty());
+    var a = HubEndpoint.of(plain, "sinks", Optional.of(new byte[] {1, 2}));
+    var b = HubEndpoint.of(plain, "other", Optional.empty());
     assertThat(a).as("a CA bundle means nothing without TLS").isEqualTo(b);
     assertThat(a.hashCode()).isEqualTo(b.hashCode());
     assertThat(a).hasToString("http://hub.nexomatic.svc:50051");
+  }
+
+  @Test
+  void aBareServiceNameIsTheServiceInTheFleetsNamespaceAsItsSinksResolveIt() {
+    // The operator's pod lives in another namespace: its own search path would miss the Service.
+    var hub = TestFleets.pythonFleet().getSpec().getHub();
+    hub.setHost("nexomatic-hub");
+    var endpoint = HubEndpoint.of(hub, "sinks", Optional.empty());
+    assertThat(endpoint.host()).isEqualTo("nexomatic-hub.sinks.svc");
+    assertThat(endpoint.serverName()).as("the authority the sinks send").contains("nexomatic-hub");
+    assertThat(HubEndpoint.of(hub, "other", Optional.empty())).isNotEqualTo(endpoint);
+
+    for (String unchanged : new String[] {"hub.example.com", "10.0.0.7", "localhost", "::1"}) {
+      hub.setHost(unchanged);
+      assertThat(HubEndpoint.of(hub, "sinks", Optional.empty()).host()).isEqualTo(unchanged);
+    }
   }
 }

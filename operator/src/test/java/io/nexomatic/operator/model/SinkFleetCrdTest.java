@@ -104,7 +104,8 @@ class SinkFleetCrdTest {
         .extracting(ValidationRule::getRule)
         .containsExactlyInAnyOrder(
             SinkFleetValidator.MIN_NOT_ABOVE_MAX_RULE,
-            SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE);
+            SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE,
+            SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE);
   }
 
   @Test

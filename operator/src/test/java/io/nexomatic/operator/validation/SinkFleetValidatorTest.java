@@ -80,6 +80,21 @@ class SinkFleetValidatorTest {
   }
 
   @Test
+  void capsTheScaleDownWindowAtTheHpasHourUnderCpuAutoscalingOnly() {
+    var spec = spec();
+    spec.getAutoscaling().setScaleDownStabilizationSeconds(7200);
+    assertThat(SinkFleetValidator.validate(spec)).as("Backlog waits as long as asked").isEmpty();
+
+    spec.getAutoscaling().setMode(AutoscalingMode.CPU);
+    assertThat(SinkFleetValidator.validate(spec))
+        .extracting(SpecViolation::field, SpecViolation::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "spec.autoscaling.scaleDownStabilizationSeconds",
+                SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
+  }
+
+  @Test
   void requiresFallbackReplicasForTheFixedPolicy() {
     var spec = spec();
     spec.getAutoscaling().getFallback().setPolicy(FallbackPolicy.FIXED);

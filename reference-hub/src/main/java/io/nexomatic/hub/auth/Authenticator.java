@@ -5,20 +5,23 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.nexomatic.protocol.ProtocolMetadata;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Establishes the {@link Principal} of a call from its metadata. Failures say which part was wrong
  * (client id, client secret, token, tenant, tenant secret) and never echo a secret.
  */
 public final class Authenticator {
-  private final Credentials credentials;
+  private final Supplier<Credentials> current;
 
-  public Authenticator(Credentials credentials) {
-    this.credentials = credentials;
+  /** Checks calls against {@code current}, read once per call (it changes when the file does). */
+  public Authenticator(Supplier<Credentials> current) {
+    this.current = current;
   }
 
   /** Authenticates a call or throws UNAUTHENTICATED. */
   public Principal authenticate(Metadata headers) throws StatusException {
+    Credentials credentials = current.get();
     String clientId = headers.get(ProtocolMetadata.CLIENT_ID);
     String bearer = bearerToken(headers);
     if (clientId == null || clientId.isEmpty()) {
@@ -40,7 +43,7 @@ public final class Authenticator {
     }
     String secret = headers.get(ProtocolMetadata.CLIENT_SECRET);
     if (secret != null) {
-      if (type.clientSecret().isEmpty() || !type.clientSecret().get().matches(secret)) {
+      if (type.clientSecrets().stream().noneMatch(h -> h.matches(secret))) {
         throw unauthenticated("the client secret for sink type '" + clientId + "' is wrong");
       }
     } else if (bearer != null) {
@@ -54,10 +57,11 @@ public final class Authenticator {
               + clientId
               + "'");
     }
-    return new Principal.SinkClient(clientId, tenant(headers));
+    return new Principal.SinkClient(clientId, tenant(credentials, headers));
   }
 
-  private Optional<String> tenant(Metadata headers) throws StatusException {
+  private Optional<String> tenant(Credentials credentials, Metadata headers)
+      throws StatusException {
     String tenant = headers.get(ProtocolMetadata.TENANT_UUID);
     if (tenant == null || tenant.isEmpty()) {
       return Optional.empty();

@@ -2,7 +2,6 @@ package io.nexomatic.hub.auth;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Who may talk to the Hub: Sink Types with their client secrets, tenants with their registration
@@ -20,13 +19,14 @@ public record Credentials(
   /**
    * One Sink Type's credentials.
    *
-   * @param clientSecret the client secret's hash; absent when the type only uses tokens
+   * @param clientSecrets hashes of the accepted client secrets: one, or two while a rotation is
+   *     under way; none when the type only uses tokens
    * @param bearerTokens hashes of bearer tokens accepted for this type (the reference Hub's
    *     stand-in for validating Entra ID access tokens)
    */
-  public record SinkTypeCredentials(
-      Optional<SecretHash> clientSecret, List<SecretHash> bearerTokens) {
+  public record SinkTypeCredentials(List<SecretHash> clientSecrets, List<SecretHash> bearerTokens) {
     public SinkTypeCredentials {
+      clientSecrets = List.copyOf(clientSecrets);
       bearerTokens = List.copyOf(bearerTokens);
     }
   }

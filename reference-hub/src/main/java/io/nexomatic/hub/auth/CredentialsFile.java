@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,7 +20,7 @@ import java.util.UUID;
  * adminTokenHash: sha256:...
  * sinkTypes:
  *   - id: LOCAL:BASE
- *     clientSecretHash: sha256:...
+ *     clientSecretHash: sha256:...      # or [sha256:new, sha256:old] while rotating
  *     bearerTokenHashes: [sha256:...]   # optional
  * tenants:
  *   - uuid: 6f1c...
@@ -67,11 +66,7 @@ public final class CredentialsFile {
         if (types.containsKey(id)) {
           problems.add(where + ".id: duplicate Sink Type " + id);
         }
-        Optional<SecretHash> secret =
-            t.has("clientSecretHash")
-                ? Optional.ofNullable(
-                    hash(t, "clientSecretHash", where + ".clientSecretHash", problems))
-                : Optional.empty();
+        List<SecretHash> secrets = clientSecretHashes(t, where, problems);
         List<SecretHash> tokens = new ArrayList<>();
         Iterator<JsonNode> it = t.path("bearerTokenHashes").elements();
         for (int j = 0; it.hasNext(); j++) {
@@ -82,10 +77,10 @@ public final class CredentialsFile {
             problems.add(where + ".bearerTokenHashes[" + j + "]: " + e.getMessage());
           }
         }
-        if (secret.isEmpty() && tokens.isEmpty() && !t.has("clientSecretHash")) {
+        if (secrets.isEmpty() && tokens.isEmpty() && !t.has("clientSecretHash")) {
           problems.add(where + ": needs clientSecretHash or bearerTokenHashes");
         }
-        types.put(id, new Credentials.SinkTypeCredentials(secret, tokens));
+        types.put(id, new Credentials.SinkTypeCredentials(secrets, tokens));
       }
     }
     Map<String, SecretHash> tenants = new LinkedHashMap<>();
@@ -114,6 +109,38 @@ public final class CredentialsFile {
               + String.join("\n  - ", problems));
     }
     return new Credentials(types, tenants, admin);
+  }
+
+  /** One hash, or a list of them while a secret is being rotated (new and old both accepted). */
+  private static List<SecretHash> clientSecretHashes(
+      JsonNode type, String where, List<String> problems) {
+    JsonNode node = type.path("clientSecretHash");
+    List<SecretHash> hashes = new ArrayList<>();
+    if (node.isMissingNode()) {
+      return hashes;
+    }
+    if (!node.isArray()) {
+      SecretHash one = hash(type, "clientSecretHash", where + ".clientSecretHash", problems);
+      if (one != null) {
+        hashes.add(one);
+      }
+      return hashes;
+    }
+    if (node.isEmpty() || node.size() > 2) {
+      problems.add(
+          where
+              + ".clientSecretHash: a hash, or a list of two during a rotation (the new one and"
+              + " the old one), not "
+              + node.size());
+    }
+    for (int j = 0; j < node.size(); j++) {
+      try {
+        hashes.add(SecretHash.parse(node.get(j).asText()));
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ".clientSecretHash[" + j + "]: " + e.getMessage());
+      }
+    }
+    return hashes;
   }
 
   private static SecretHash hash(JsonNode node, String field, String where, List<String> problems) {

@@ -5,6 +5,7 @@ import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.HubServer;
 import io.nexomatic.hub.auth.Credentials;
 import io.nexomatic.hub.auth.CredentialsFile;
+import io.nexomatic.hub.auth.CredentialsWatcher;
 import io.nexomatic.hub.store.H2TaskJournal;
 import io.nexomatic.hub.store.TaskJournal;
 import java.io.File;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +22,9 @@ import picocli.CommandLine.Option;
 /** Runs the Hub until SIGTERM / SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the reference Hub.")
 final class ServeCommand implements Callable<Integer> {
+  /** How often the credentials file is checked for a change. */
+  static final long RELOAD_SECONDS = 5;
+
   @Option(names = "--host", defaultValue = "0.0.0.0", description = "Listen address.")
   String host;
 
@@ -98,7 +104,18 @@ final class ServeCommand implements Callable<Integer> {
     if (tlsCert != null) {
       builder.useTransportSecurity(tlsCert, tlsKey);
     }
-    HubServer server = new HubServer(builder, config, creds, journal).start();
+    // Reloaded when the file changes, so a secret rotates without a restart (docs/install.md).
+    var watcher = new CredentialsWatcher(credentials, creds);
+    var reloads =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "credentials-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    reloads.scheduleWithFixedDelay(
+        watcher::reload, RELOAD_SECONDS, RELOAD_SECONDS, TimeUnit.SECONDS);
+    HubServer server = new HubServer(builder, config, watcher, journal).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

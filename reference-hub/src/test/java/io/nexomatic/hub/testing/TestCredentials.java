@@ -4,7 +4,6 @@ import io.nexomatic.hub.auth.Credentials;
 import io.nexomatic.hub.auth.SecretHash;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Well-known test credentials: two Sink Types, two tenants, an admin token. */
 public final class TestCredentials {
@@ -26,10 +25,9 @@ public final class TestCredentials {
         Map.of(
             BASE,
             new Credentials.SinkTypeCredentials(
-                Optional.of(SecretHash.of(BASE_SECRET)), List.of(SecretHash.of(BASE_TOKEN))),
+                List.of(SecretHash.of(BASE_SECRET)), List.of(SecretHash.of(BASE_TOKEN))),
             PWSH,
-            new Credentials.SinkTypeCredentials(
-                Optional.of(SecretHash.of(PWSH_SECRET)), List.of())),
+            new Credentials.SinkTypeCredentials(List.of(SecretHash.of(PWSH_SECRET)), List.of())),
         Map.of(TENANT_A, SecretHash.of(TENANT_A_SECRET), TENANT_B, SecretHash.of(TENANT_B_SECRET)),
         SecretHash.of(ADMIN_TOKEN));
   }
