@@ -41,7 +41,7 @@ VERSION=$(sed -n 's:.*<version>\(.*\)-SNAPSHOT</version>.*:\1:p' "$ROOT/pom.xml"
 CACHE=${NEXOMATIC_IMAGES_CACHE:-$HOME/.cache/nexomatic/images}
 SOCK=${NEXOMATIC_PODMAN_SOCK:-/run/nexomatic-podman/podman.sock}
 STANDIN_REPO=localhost/nexomatic-standin
-IMAGES=(nexomatic-operator nexomatic-hub nexomatic-sink-local nexomatic-sink-powershell-local)
+IMAGES=(nexomatic-operator nexomatic-hub nexomatic-sink-local nexomatic-sink-demo nexomatic-sink-powershell-local)
 # The images are tagged $REG/<name>:<version>, as docs/install.md names them; here the registry
 # part is "localhost", which podman and containerd keep as it is and never pull from.
 REG=${NEXOMATIC_REGISTRY:-localhost}
@@ -232,6 +232,7 @@ build() {
   build_one nexomatic-operator Dockerfile.operator
   build_one nexomatic-hub Dockerfile.hub
   build_one nexomatic-sink-local Dockerfile.sink python
+  build_one nexomatic-sink-demo Dockerfile.sink demo
   # Every build leaves the previous images and build stages untagged, some 200 MB each: drop
   # them so a machine that builds on every CI run keeps its disk. The next build of unchanged
   # sources then runs the Maven stage again, on the warm dependency cache.

@@ -329,10 +329,24 @@ class ClusterE2EIT {
                     == 1);
     boolean first =
         kube.pods().inNamespace(NS).withName(pods.get(0).getMetadata().getName()).evict();
+    var budget =
+        kube.policy().v1().podDisruptionBudget().inNamespace(NS).withName(BACKLOG_FLEET).get();
     boolean second =
         kube.pods().inNamespace(NS).withName(pods.get(1).getMetadata().getName()).evict();
     assertThat(first).as("first eviction allowed").isTrue();
-    assertThat(second).as("second eviction refused while one pod is disrupted").isFalse();
+    assertThat(second)
+        .as(
+            "second eviction refused while one pod is disrupted; the budget between them: %s;"
+                + " pods: %s",
+            budget.getStatus(),
+            fleetPods(BACKLOG_FLEET).stream()
+                .map(
+                    p ->
+                        p.getMetadata().getName()
+                            + (p.getMetadata().getDeletionTimestamp() == null ? "" : " deleting")
+                            + (isReady(p) ? " ready" : ""))
+                .toList())
+        .isFalse();
     summary(
         "eviction",
         "maxUnavailable 1: eviction 1 allowed, eviction 2 refused (429), %.0f s",

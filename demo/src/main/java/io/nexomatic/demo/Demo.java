@@ -89,19 +89,22 @@ final class Demo {
             .offerTimeout(Duration.ofSeconds(5))
             .build();
     Path work = Files.createTempDirectory("nexomatic-demo-");
-    try (var hub =
+    try (var hubChannels = new HubChannels();
+        var cluster =
+            DemoCluster.start(
+                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)),
+                options.api(),
+                options.root());
+        var hub =
             new HubServer(
-                    HubServer.nettyBuilder("127.0.0.1", 0),
+                    HubServer.nettyBuilder(cluster.hubHost(), 0),
                     config,
                     credentials,
                     TaskJournal.inMemory())
-                .start();
-        var hubChannels = new HubChannels();
-        var cluster =
-            DemoCluster.start(
-                new GrpcHubQueueSource(hubChannels, Duration.ofSeconds(2)), options.api())) {
+                .start()) {
+      String hubHost = cluster.hubHost();
       ManagedChannel adminChannel =
-          NettyChannelBuilder.forAddress("127.0.0.1", hub.port()).usePlaintext().build();
+          NettyChannelBuilder.forAddress(hubHost, hub.port()).usePlaintext().build();
       Metadata bearer = new Metadata();
       bearer.put(ProtocolMetadata.AUTHORIZATION, ProtocolMetadata.BEARER_PREFIX + adminToken);
       var admin =
@@ -110,12 +113,13 @@ final class Demo {
       KubernetesClient kube = cluster.client();
       out.printf(
           Locale.ROOT,
-          "Hub        127.0.0.1:%d (Sink Type %s; lease TTL 10 s, heartbeat 2 s)%n",
+          "Hub        %s:%d (Sink Type %s; lease TTL 10 s, heartbeat 2 s)%n",
+          hubHost,
           hub.port(),
           SINK_TYPE);
       out.println("Kubernetes " + cluster.description() + "; the operator runs in this process");
 
-      SinkFleet fleet = applyFleet(kube, hub.port(), clientSecret);
+      SinkFleet fleet = applyFleet(kube, cluster, hub.port(), clientSecret);
       String ns = fleet.getMetadata().getNamespace();
       String name = fleet.getMetadata().getName();
       var autoscaling = fleet.getSpec().getAutoscaling();
@@ -132,14 +136,7 @@ final class Demo {
           autoscaling.getPollIntervalSeconds(),
           autoscaling.getScaleDownStabilizationSeconds());
 
-      try (var runner =
-          new LocalPodRunner(
-              kube,
-              ns,
-              name,
-              options.root().resolve("sink-runtime/target/nexomatic-sink.jar"),
-              options.root().resolve("examples/modules"),
-              work)) {
+      try (var runner = cluster.pods(kube, ns, name, options, work)) {
         runner.start();
         var kinds = TaskMix.batch(options.tasks());
         var submitted = new HashMap<String, TaskMix>();
@@ -178,7 +175,7 @@ final class Demo {
         printEvents(kube, ns, seenEvents);
         int exit = summary(submitted, last, killed, startNanos, runner);
         if (options.keepRunning()) {
-          keepRunning(hub.port(), adminToken);
+          keepRunning(hubHost, hub.port(), adminToken);
         }
         adminChannel.shutdownNow();
         return exit;
@@ -188,7 +185,8 @@ final class Demo {
     }
   }
 
-  private SinkFleet applyFleet(KubernetesClient kube, int hubPort, String clientSecret)
+  private SinkFleet applyFleet(
+      KubernetesClient kube, DemoCluster cluster, int hubPort, String clientSecret)
       throws IOException {
     HasMetadata manifest;
     try (InputStream in = Files.newInputStream(options.fleet())) {
@@ -205,7 +203,8 @@ final class Demo {
     String ns = Optional.ofNullable(fleet.getMetadata().getNamespace()).orElse("default");
     fleet.getMetadata().setNamespace(ns);
     // Local overrides: this machine's Hub, and timings that fit a demo of a few minutes.
-    fleet.getSpec().getHub().setHost("127.0.0.1");
+    fleet.getSpec().getHub().setHost(cluster.hubHost());
+    cluster.sinkImage().ifPresent(fleet.getSpec()::setImage);
     fleet.getSpec().getHub().setPort(hubPort);
     fleet.getSpec().getHub().setTls(null);
     var autoscaling = fleet.getSpec().getAutoscaling();
@@ -300,7 +299,7 @@ final class Demo {
     }
   }
 
-  private String killOneBusySink(HubAdminGrpc.HubAdminBlockingStub admin, LocalPodRunner runner) {
+  private String killOneBusySink(HubAdminGrpc.HubAdminBlockingStub admin, DemoPods runner) {
     for (Sink sink :
         admin
             .listSinks(ListSinksRequest.newBuilder().setSinkType(SINK_TYPE).build())
@@ -324,7 +323,7 @@ final class Demo {
       Map<String, Task> last,
       String killed,
       long startNanos,
-      LocalPodRunner runner) {
+      DemoPods runner) {
     out.println();
     out.printf(
         Locale.ROOT,
@@ -380,15 +379,17 @@ final class Demo {
     return wrong == 0 ? 0 : 1;
   }
 
-  private void keepRunning(int hubPort, String adminToken) throws InterruptedException {
+  private void keepRunning(String hubHost, int hubPort, String adminToken)
+      throws InterruptedException {
     out.printf(
         Locale.ROOT,
         "%nStill running. Submit more from another terminal:%n"
-            + "  export NEXOMATIC_HUB=127.0.0.1:%d NEXOMATIC_TOKEN=%s%n"
+            + "  export NEXOMATIC_HUB=%s:%d NEXOMATIC_TOKEN=%s%n"
             + "  java -jar reference-hub/target/nexomatic-hub.jar submit --type %s --module demo.ok"
             + " --payload '{\"n\": 1}' --wait%n"
             + "  java -jar reference-hub/target/nexomatic-hub.jar stats --type %s%n"
             + "Ctrl-C stops the demo (the sinks drain first).%n",
+        hubHost,
         hubPort,
         adminToken,
         SINK_TYPE,

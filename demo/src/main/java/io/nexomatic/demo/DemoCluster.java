@@ -10,15 +10,18 @@ import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import io.nexomatic.operator.testing.OperatorHarness;
 import io.nexomatic.operator.testing.RealControlPlane;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Kubernetes API the demo runs on, with the operator started against it: a real kube-apiserver
- * and etcd when the test binaries are built on this machine, else the fabric8 mock API server.
- * Either way the fleet's pods run as local processes ({@link LocalPodRunner}), so no controller
- * manager or scheduler is needed.
+ * The Kubernetes API the demo runs on, with the operator started against it: the real node of
+ * {@code scripts/local-cluster.sh} when it is up and asked for, where a kubelet runs the fleet's
+ * pods; else a real kube-apiserver and etcd when the test binaries are built on this machine, else
+ * the fabric8 mock API server, and the fleet's pods run as local processes ({@link
+ * LocalPodRunner}).
  */
 interface DemoCluster extends AutoCloseable {
 
@@ -28,11 +31,39 @@ interface DemoCluster extends AutoCloseable {
   /** One line saying what this is. */
   String description();
 
+  /** Where the demo's Hub listens, so that the fleet's sinks reach it. */
+  default String hubHost() {
+    return "127.0.0.1";
+  }
+
+  /** The sink image the fleet runs, when its pods run in containers. */
+  default Optional<String> sinkImage() {
+    return Optional.empty();
+  }
+
+  /** Runs the fleet's pods. */
+  DemoPods pods(
+      KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work);
+
   @Override
   void close();
 
-  /** The real control plane when its binaries are cached, else the mock server. */
-  static DemoCluster start(HubQueueSource hubQueues, String choice) throws Exception {
+  /**
+   * The real node for {@code node} (and for {@code real} when it is up), else the real control
+   * plane when its binaries are cached, else the mock server.
+   */
+  static DemoCluster start(HubQueueSource hubQueues, String choice, Path root) throws Exception {
+    if (choice.equals("node") || choice.equals("real")) {
+      Optional<LocalNode> node = LocalNode.find(root);
+      if (node.isPresent()) {
+        return NodeCluster.start(hubQueues, node.get());
+      }
+      if (choice.equals("node")) {
+        throw new IllegalStateException(
+            "--api node: the local cluster is not up; start it with sudo scripts/local-cluster.sh"
+                + " up (docs/local-cluster.md), or use --api real");
+      }
+    }
     boolean real =
         switch (choice) {
           case "real" -> true;
@@ -60,6 +91,12 @@ interface DemoCluster extends AutoCloseable {
       }
 
       @Override
+      public DemoPods pods(
+          KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work) {
+        return LocalPodRunner.forDemo(kube, namespace, fleet, options, work);
+      }
+
+      @Override
       public void close() {
         harness.close();
       }
@@ -69,6 +106,36 @@ interface DemoCluster extends AutoCloseable {
   private static DemoCluster realApiServer(HubQueueSource hubQueues) throws Exception {
     var plane = RealControlPlane.apiServerOnly();
     KubernetesClient client = plane.client();
+    Operator operator = installAndStartOperator(client, hubQueues);
+    return new DemoCluster() {
+      @Override
+      public KubernetesClient client() {
+        return client;
+      }
+
+      @Override
+      public String description() {
+        return "real kube-apiserver v" + RealControlPlane.K8S_VERSION + " + etcd on 127.0.0.1";
+      }
+
+      @Override
+      public DemoPods pods(
+          KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work) {
+        return LocalPodRunner.forDemo(kube, namespace, fleet, options, work);
+      }
+
+      @Override
+      public void close() {
+        operator.stop();
+        client.close();
+        plane.close();
+      }
+    };
+  }
+
+  /** The committed CRD, Established, and the operator running in this process against it. */
+  static Operator installAndStartOperator(KubernetesClient client, HubQueueSource hubQueues)
+      throws Exception {
     try (var crd = Files.newInputStream(RealControlPlane.committedCrd())) {
       client.apiextensions().v1().customResourceDefinitions().load(crd).serverSideApply();
     }
@@ -95,23 +162,6 @@ interface DemoCluster extends AutoCloseable {
             hubQueues,
             Clock.systemUTC());
     operator.start();
-    return new DemoCluster() {
-      @Override
-      public KubernetesClient client() {
-        return client;
-      }
-
-      @Override
-      public String description() {
-        return "real kube-apiserver v" + RealControlPlane.K8S_VERSION + " + etcd on 127.0.0.1";
-      }
-
-      @Override
-      public void close() {
-        operator.stop();
-        client.close();
-        plane.close();
-      }
-    };
+    return operator;
   }
 }

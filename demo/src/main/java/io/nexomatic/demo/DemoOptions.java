@@ -13,7 +13,7 @@ import java.util.List;
  * @param keepRunning whether to stay up after the batch, for the Hub CLI
  * @param fleet the SinkFleet manifest to apply
  * @param root the repository root (sink jar, examples, CRD)
- * @param api {@code auto}, {@code real} or {@code mock}: which Kubernetes API to run on
+ * @param api {@code auto}, {@code real}, {@code node} or {@code mock}: which Kubernetes to run on
  */
 record DemoOptions(
     int tasks, boolean chaos, boolean keepRunning, Path fleet, Path root, String api) {
@@ -27,7 +27,10 @@ record DemoOptions(
         --keep-running   stay up after the batch and print how to submit more with the Hub CLI
         --fleet FILE     the SinkFleet to apply (default examples/backlog-autoscaling.yaml)
         --api KIND       auto (default: a real kube-apiserver when scripts/k8s-test-binaries.sh
-                         has built one on this machine, else the fabric8 mock), real or mock
+                         has built one on this machine, else the fabric8 mock; sinks run as
+                         local processes), real (the real node of scripts/local-cluster.sh when
+                         it is up: sinks run as pods, else as auto), node (that node, required)
+                         or mock
       """;
 
   /** Parses {@code args}; every problem is listed at once. */
@@ -64,8 +67,9 @@ record DemoOptions(
           }
         }
         case "--api" -> {
-          if (i + 1 >= args.length || !List.of("auto", "real", "mock").contains(args[i + 1])) {
-            problems.add("--api must be auto, real or mock");
+          if (i + 1 >= args.length
+              || !List.of("auto", "real", "node", "mock").contains(args[i + 1])) {
+            problems.add("--api must be auto, real, node or mock");
             i++;
           } else {
             api = args[++i];

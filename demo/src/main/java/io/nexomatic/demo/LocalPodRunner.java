@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * Deployment's status as the controller would. Each process also appears as a Pod object, so the
  * operator can rank them before a scale-in.
  */
-final class LocalPodRunner implements AutoCloseable {
+final class LocalPodRunner implements DemoPods {
 
   /** One local "pod". */
   record LocalPod(String name, String template, Process process, Path dir) {
@@ -92,21 +92,37 @@ final class LocalPodRunner implements AutoCloseable {
     this.baseDir = baseDir;
   }
 
-  void start() {
+  /** The demo's runner: the built sink jar and examples/modules, state under {@code work}. */
+  static LocalPodRunner forDemo(
+      KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work) {
+    return new LocalPodRunner(
+        kube,
+        namespace,
+        fleet,
+        options.root().resolve("sink-runtime/target/nexomatic-sink.jar"),
+        options.root().resolve("examples/modules"),
+        work);
+  }
+
+  @Override
+  public void start() {
     loop.scheduleWithFixedDelay(this::syncSafely, 0, 300, TimeUnit.MILLISECONDS);
   }
 
   /** Sink processes started so far, and stopped so far (drained or killed). */
-  int startedCount() {
+  @Override
+  public int startedCount() {
     return started;
   }
 
-  int stoppedCount() {
+  @Override
+  public int stoppedCount() {
     return stopped;
   }
 
   /** Kills the named pod's process at once (SIGKILL), as a node failure would. */
-  synchronized boolean kill(String podName) {
+  @Override
+  public synchronized boolean kill(String podName) {
     LocalPod pod = running.get(podName);
     if (pod == null) {
       return false;
