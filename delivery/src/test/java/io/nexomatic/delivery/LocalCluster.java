@@ -108,6 +108,51 @@ final class LocalCluster implements AutoCloseable {
     assertThat(r.exit).as("local-cluster.sh kill %s/%s:%n%s", namespace, pod, r.err).isZero();
   }
 
+  /**
+   * POSTs an Eviction for the pod, as {@code kubectl drain} does, and returns the HTTP status: 201
+   * evicted, 429 refused by a PodDisruptionBudget.
+   */
+  int evict(String namespace, String pod) {
+    Path pki = kubeconfig.getParent().resolve("pki");
+    String body =
+        "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\""
+            + pod
+            + "\",\"namespace\":\""
+            + namespace
+            + "\"}}";
+    Result r =
+        exec(
+            Duration.ofMinutes(1),
+            body,
+            List.of(
+                RequiredTool.require("curl", "the eviction scenario posts to the Eviction API")
+                    .toString(),
+                "-sS",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--cacert",
+                pki.resolve("ca.crt").toString(),
+                "--cert",
+                pki.resolve("admin.crt").toString(),
+                "--key",
+                pki.resolve("admin.key").toString(),
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                "@-",
+                apiServer() + "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/eviction"));
+    assertThat(r.exit).as("curl eviction of %s/%s:%n%s", namespace, pod, r.err).isZero();
+    return Integer.parseInt(r.out.strip());
+  }
+
+  private String apiServer() {
+    try (KubernetesClient c = client()) {
+      return c.getMasterUrl().toString().replaceAll("/$", "");
+    }
+  }
+
   private static Path k8sBinary(String name) {
     Result dir =
         exec(

@@ -130,7 +130,10 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
       announceScaling(fleet, outcome);
       int running =
           deployment.map(d -> Objects.requireNonNullElse(d.getSpec().getReplicas(), 1)).orElse(0);
-      if (outcome.replicas() < running && outcome.view().isPresent()) {
+      // Ranked through the whole stabilization window, not only at the scale itself: the
+      // ReplicaSet controller must see the costs before it sees the smaller count.
+      boolean shrinking = outcome.replicas() < running || outcome.pending() != null;
+      if (shrinking && outcome.view().isPresent()) {
         PodDeletionCosts.rank(context.getClient(), fleet, outcome.view().get());
       }
     } else {
