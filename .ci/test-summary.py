@@ -47,5 +47,14 @@ if skips:
     print("skipped, and why:")
     for line in skips:
         print("  " + line)
+# The real-node scenarios' one-line figures (ClusterE2EIT prints them; failsafe keeps test output).
+scenario_lines = []
+for report in sorted(glob.glob(os.path.join(root, "*", "target", "failsafe-reports", "*-output.txt"))):
+    with open(report, encoding="utf-8", errors="replace") as f:
+        scenario_lines += [l.rstrip() for l in f if l.startswith("[cluster-e2e]")]
+if scenario_lines:
+    print("real-node scenarios (ClusterE2EIT):")
+    for line in scenario_lines:
+        print("  " + line)
 passed = totals["tests"] - totals["failed"] - totals["skipped"]
 print(f"tests: {passed} passed, {totals['failed']} failed, {totals['skipped']} skipped")
