@@ -47,6 +47,8 @@ import java.util.UUID;
  * @param taskEnvPassthrough TASK_ENV_PASSTHROUGH, sink variables copied into task environments
  * @param taskEnvExtra TASK_ENV_&lt;NAME&gt; variables, keyed by NAME, values redacted in toString
  * @param maxTaskProcesses MAX_TASK_PROCESSES; 0 disables the limit
+ * @param maxTasks MAX_TASKS: tasks the sink takes before it drains and exits 0 (an ephemeral sink
+ *     takes 1); 0 means no limit
  */
 public record SinkConfig(
     String hubHost,
@@ -83,7 +85,8 @@ public record SinkConfig(
     Optional<String> nodeName,
     List<String> taskEnvPassthrough,
     Map<String, Secret> taskEnvExtra,
-    int maxTaskProcesses) {
+    int maxTaskProcesses,
+    int maxTasks) {
 
   /** Copies the collections so the record stays immutable. */
   public SinkConfig {

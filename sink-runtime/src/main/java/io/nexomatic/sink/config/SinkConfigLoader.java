@@ -97,6 +97,7 @@ public final class SinkConfigLoader {
     int threshold = r.intInRange("BACKPRESSURE_THRESHOLD", 10, 1, Integer.MAX_VALUE);
     int concurrency = r.intInRange("CONCURRENCY", 4, 1, 256);
     int prefetch = r.intInRange("PREFETCH", 1, 0, 1000);
+    int maxTasks = r.intInRange("MAX_TASKS", 0, 0, Integer.MAX_VALUE);
     Duration drainTimeout = r.duration("DRAIN_TIMEOUT", Duration.ofSeconds(25), 0);
     Duration killGrace = r.duration("KILL_GRACE", Duration.ofSeconds(10), 0);
 
@@ -208,7 +209,8 @@ public final class SinkConfigLoader {
         nodeName,
         passthrough,
         extra,
-        maxProcs);
+        maxProcs,
+        maxTasks);
   }
 
   /**

@@ -44,7 +44,8 @@ public final class SinkVariables {
           "POD_NAME",
           "NODE_NAME",
           "TASK_ENV_PASSTHROUGH",
-          "MAX_TASK_PROCESSES");
+          "MAX_TASK_PROCESSES",
+          "MAX_TASKS");
 
   /** Prefix of variables passed to tasks under the rest of their name. */
   public static final String TASK_ENV_PREFIX = "TASK_ENV_";

@@ -100,6 +100,13 @@ public final class HubSession {
   private long leaseTtlMs;
   private boolean backpressured;
   private int owedCredits;
+
+  /** Credits granted on this session that no offer has consumed yet (MAX_TASKS accounting). */
+  private int creditsOutstanding;
+
+  /** Attempts leased to this sink over its whole life (MAX_TASKS accounting). */
+  private int leasesTaken;
+
   private boolean draining;
   private long drainDeadline;
   private Mode mode = Mode.SERVING;
@@ -403,6 +410,7 @@ public final class HubSession {
     }
     // The Hub counts credits per session: the new one starts from zero.
     owedCredits = 0;
+    creditsOutstanding = 0;
     if (draining) {
       sendControl(
           SinkMessage.newBuilder().setDraining(Draining.newBuilder().setDeadlineMs(drainDeadline)));
@@ -420,13 +428,17 @@ public final class HubSession {
   }
 
   private void onOffer(TaskOffer offer) {
-    if (draining || mode != Mode.SERVING) {
+    creditsOutstanding = Math.max(0, creditsOutstanding - 1);
+    String refusal =
+        draining
+            ? "draining"
+            : mode != Mode.SERVING
+                ? mode.name().toLowerCase()
+                : taskBudget() <= 0 ? "task budget of " + settings.maxTasks() + " spent" : null;
+    if (refusal != null) {
       sendControl(
           SinkMessage.newBuilder()
-              .setDecline(
-                  Decline.newBuilder()
-                      .setTask(offer.getTask())
-                      .setReason(draining ? "draining" : mode.name().toLowerCase())));
+              .setDecline(Decline.newBuilder().setTask(offer.getTask()).setReason(refusal)));
       return;
     }
     HeldAttempt a = new HeldAttempt(offer);
@@ -440,6 +452,7 @@ public final class HubSession {
       return;
     }
     a.state = HeldAttempt.State.WAITING;
+    leasesTaken++;
     if (draining || mode != Mode.SERVING) {
       release(a, false, draining ? "sink draining" : "sink " + mode.name().toLowerCase());
       return;
@@ -632,12 +645,39 @@ public final class HubSession {
     }
     updateBackpressure();
     maybeFinishStopping();
+    maybeRetire();
   }
 
   private void forgetIfDone(HeldAttempt a) {
     if (a.resultAcked && a.logDone()) {
       ledger.remove(a.ref);
       maybeFinishStopping();
+      maybeRetire();
+    }
+  }
+
+  /**
+   * Tasks this sink may still take: unlimited (MAX_VALUE) without MAX_TASKS, else the budget minus
+   * the leases taken and the accepted offers still waiting for theirs.
+   */
+  private int taskBudget() {
+    if (settings.maxTasks() <= 0) {
+      return Integer.MAX_VALUE;
+    }
+    return settings.maxTasks() - leasesTaken - count(HeldAttempt.State.ACCEPTING);
+  }
+
+  /**
+   * A sink with a spent MAX_TASKS budget drains once the Hub holds every result and log, so an
+   * ephemeral sink exits 0 right after delivering its one task and never sees a second.
+   */
+  private void maybeRetire() {
+    if (settings.maxTasks() > 0
+        && leasesTaken >= settings.maxTasks()
+        && ledger.isEmpty()
+        && mode == Mode.SERVING) {
+      log.info("task budget of {} spent and delivered: draining", settings.maxTasks());
+      beginDrain();
     }
   }
 
@@ -659,6 +699,8 @@ public final class HubSession {
   // -------------------------------------------------------------------------------------------
 
   private void grant(int credits) {
+    long budget = (long) taskBudget() - creditsOutstanding;
+    credits = (int) Math.min(credits, budget);
     if (credits <= 0) {
       return;
     }
@@ -666,6 +708,7 @@ public final class HubSession {
       owedCredits += credits;
       return;
     }
+    creditsOutstanding += credits;
     sendControl(SinkMessage.newBuilder().setCredit(CreditGrant.newBuilder().setCredits(credits)));
   }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
  * What the session needs to know of the sink's configuration.
  *
  * @param sinkUuid generated once per process, so the Hub can match a resumed session to its leases
+ * @param maxTasks tasks to take before draining and exiting 0; 0 means no limit
  */
 public record SessionSettings(
     String sinkUuid,
@@ -23,7 +24,8 @@ public record SessionSettings(
     String version,
     String podName,
     String nodeName,
-    String hostname) {
+    String hostname,
+    int maxTasks) {
 
   /** Settings from the sink's configuration, with a fresh sink uuid. */
   public static SessionSettings from(SinkConfig c) {
@@ -39,7 +41,8 @@ public record SessionSettings(
         currentVersion(),
         c.podName().orElse(""),
         c.nodeName().orElse(""),
-        localHostname());
+        localHostname(),
+        c.maxTasks());
   }
 
   static String currentVersion() {

@@ -191,7 +191,8 @@ class EntraIdTokenSourceTest {
               "test",
               "",
               "",
-              "host");
+              "host",
+              0);
       HubSession session =
           new HubSession(
               settings,

@@ -71,6 +71,11 @@ class HubSessionTest {
 
   private static SessionSettings settings(
       int concurrency, int prefetch, int threshold, Duration drain) {
+    return settings(concurrency, prefetch, threshold, drain, 0);
+  }
+
+  private static SessionSettings settings(
+      int concurrency, int prefetch, int threshold, Duration drain, int maxTasks) {
     return new SessionSettings(
         UUID.randomUUID().toString(),
         BASE,
@@ -83,7 +88,8 @@ class HubSessionTest {
         "test",
         "pod-1",
         "node-1",
-        "host");
+        "host",
+        maxTasks);
   }
 
   private CompletableFuture<Integer> startSink(
@@ -203,6 +209,42 @@ class HubSessionTest {
     executor.started.get(0).complete(TaskState.SUCCESS, 0);
     await().atMost(WAIT).until(() -> executor.started.size() == 3);
     await().atMost(WAIT).until(() -> stats().getQueued() == 2);
+  }
+
+  @Test
+  void aOneTaskSinkRunsExactlyOneTaskDeliversItAndExitsZero() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    CompletableFuture<Integer> exit =
+        startSink(
+            settings(1, 0, 10, Duration.ofSeconds(20), 1),
+            SinkCallCredentials.clientSecret(BASE, Secret.of(BASE_SECRET)));
+    Task first = submit();
+    Task second = submit();
+    awaitStarted(first);
+    // Its one credit is spent: the other task stays queued while the first one runs.
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> stats().getQueued() == 1);
+    executor.started.get(0).print("the only task\n");
+    executor.started.get(0).complete(TaskState.SUCCESS, 0, "done");
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(task(first.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
+    assertThat(log(first.getTaskId())).contains("the only task");
+    assertThat(task(second.getTaskId()).getState()).isEqualTo(TaskState.QUEUED);
+    assertThat(executor.started).hasSize(1);
+  }
+
+  @Test
+  void anIdleOneTaskSinkTakesTheFirstTaskThatArrivesAndExits() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    executor.autoComplete = true;
+    CompletableFuture<Integer> exit =
+        startSink(
+            settings(1, 0, 10, Duration.ofSeconds(20), 1),
+            SinkCallCredentials.clientSecret(BASE, Secret.of(BASE_SECRET)));
+    await().atMost(WAIT).until(() -> stats().getConnectedSinks() == 1);
+    Task only = submit();
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(task(only.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
+    assertThat(executor.started).hasSize(1);
   }
 
   @Test
