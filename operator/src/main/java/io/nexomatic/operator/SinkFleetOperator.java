@@ -9,6 +9,7 @@ import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.reconciler.KubernetesFleetEvents;
 import io.nexomatic.operator.reconciler.SinkFleetReconciler;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
+import io.nexomatic.operator.scaling.EphemeralScaler;
 import io.nexomatic.operator.scaling.ReplicaPlanner;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +81,7 @@ public final class SinkFleetOperator {
         new SinkFleetReconciler(
             replicaPlanner,
             new BacklogAutoscaler(hubQueues, clock),
+            new EphemeralScaler(hubQueues, clock),
             new KubernetesFleetEvents(client, clock, settings.identity()),
             clock);
     operator.register(

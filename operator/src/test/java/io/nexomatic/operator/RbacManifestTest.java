@@ -57,26 +57,28 @@ class RbacManifestTest {
   }
 
   @Test
-  void childrenAreAppliedAndOnlyTheHpaIsEverDeleted() throws IOException {
+  void childrenAreAppliedAndOnlyThoseAModeChangeRemovesAreEverDeleted() throws IOException {
     var rules = clusterRole().getRules();
 
-    for (String[] child :
-        new String[][] {
-          {"apps", "deployments"},
-          {"", "secrets"},
-          {"", "serviceaccounts"},
-          {"policy", "poddisruptionbudgets"}
-        }) {
+    for (String[] child : new String[][] {{"", "secrets"}, {"", "serviceaccounts"}}) {
       assertThat(verbs(rules, child[0], child[1]))
           .as(child[1])
           .containsExactlyInAnyOrder("get", "list", "watch", "create", "patch");
     }
-    assertThat(verbs(rules, "autoscaling", "horizontalpodautoscalers"))
-        .containsExactlyInAnyOrder("get", "list", "watch", "create", "patch", "delete");
+    for (String[] child :
+        new String[][] {
+          {"apps", "deployments"},
+          {"policy", "poddisruptionbudgets"},
+          {"autoscaling", "horizontalpodautoscalers"}
+        }) {
+      assertThat(verbs(rules, child[0], child[1]))
+          .as(child[1] + ": deleted when the mode no longer needs it")
+          .containsExactlyInAnyOrder("get", "list", "watch", "create", "patch", "delete");
+    }
     assertThat(verbs(rules, "", "events")).containsExactly("create");
     assertThat(verbs(rules, "", "pods"))
-        .as("pod-deletion-cost before a Backlog fleet shrinks")
-        .containsExactlyInAnyOrder("list", "patch");
+        .as("pod-deletion-cost before a Backlog fleet shrinks; one-task pods of an Ephemeral fleet")
+        .containsExactlyInAnyOrder("list", "patch", "create", "delete");
   }
 
   private static ClusterRole clusterRole() throws IOException {

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -100,6 +102,28 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
 
   /** The Deployment for {@code fleet}; pure, so tests can run exactly what it renders. */
   public static Deployment build(SinkFleet fleet, FleetInputs inputs) {
+    var deployment =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName(FleetLabels.workloadName(fleet))
+            .withNamespace(fleet.getMetadata().getNamespace())
+            .withLabels(FleetLabels.common(fleet))
+            .endMetadata()
+            .withNewSpec()
+            .withNewSelector()
+            .withMatchLabels(FleetLabels.selector(fleet))
+            .endSelector()
+            .withTemplate(podTemplate(fleet, inputs))
+            .endSpec()
+            .build();
+    // Omitted rather than null-valued: under server-side apply an absent field is not ours, so
+    // the HPA's writes to spec.replicas are left alone.
+    inputs.replicas().ifPresent(r -> deployment.getSpec().setReplicas(r));
+    return deployment;
+  }
+
+  /** The sink pod every fleet runs: the Deployment's template, and each ephemeral pod's base. */
+  public static PodTemplateSpec podTemplate(SinkFleet fleet, FleetInputs inputs) {
     var spec = fleet.getSpec();
     var podLabels = new LinkedHashMap<String, String>();
     if (spec.getPodLabels() != null) {
@@ -114,53 +138,35 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
       podAnnotations.putAll(spec.getPodAnnotations());
     }
     podAnnotations.put(CREDENTIALS_HASH_ANNOTATION, inputs.credentials().sha256());
-
-    var deployment =
-        new DeploymentBuilder()
-            .withNewMetadata()
-            .withName(FleetLabels.workloadName(fleet))
-            .withNamespace(fleet.getMetadata().getNamespace())
-            .withLabels(FleetLabels.common(fleet))
-            .endMetadata()
-            .withNewSpec()
-            .withNewSelector()
-            .withMatchLabels(FleetLabels.selector(fleet))
-            .endSelector()
-            .withNewTemplate()
-            .withNewMetadata()
-            .withLabels(podLabels)
-            .withAnnotations(podAnnotations)
-            .endMetadata()
-            .withNewSpec()
-            .withServiceAccountName(FleetLabels.workloadName(fleet))
-            .withAutomountServiceAccountToken(isEntraId(spec))
-            .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
-            .withSecurityContext(
-                new PodSecurityContextBuilder()
-                    .withRunAsNonRoot(true)
-                    .withRunAsUser(RUN_AS_USER)
-                    .withRunAsGroup(RUN_AS_USER)
-                    .withFsGroup(RUN_AS_USER)
-                    .withNewSeccompProfile()
-                    .withType("RuntimeDefault")
-                    .endSeccompProfile()
-                    .build())
-            .withImagePullSecrets(emptyToNull(spec.getImagePullSecrets()))
-            .withNodeSelector(emptyToNull(spec.getNodeSelector()))
-            .withTolerations(emptyToNull(spec.getTolerations()))
-            .withAffinity(spec.getAffinity())
-            .withTopologySpreadConstraints(emptyToNull(spec.getTopologySpreadConstraints()))
-            .withPriorityClassName(spec.getPriorityClassName())
-            .withContainers(container(fleet, inputs))
-            .withVolumes(volumes(fleet))
-            .endSpec()
-            .endTemplate()
-            .endSpec()
-            .build();
-    // Omitted rather than null-valued: under server-side apply an absent field is not ours, so
-    // the HPA's writes to spec.replicas are left alone.
-    inputs.replicas().ifPresent(r -> deployment.getSpec().setReplicas(r));
-    return deployment;
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations)
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(FleetLabels.workloadName(fleet))
+        .withAutomountServiceAccountToken(isEntraId(spec))
+        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
+        .withSecurityContext(
+            new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS_USER)
+                .withRunAsGroup(RUN_AS_USER)
+                .withFsGroup(RUN_AS_USER)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build())
+        .withImagePullSecrets(emptyToNull(spec.getImagePullSecrets()))
+        .withNodeSelector(emptyToNull(spec.getNodeSelector()))
+        .withTolerations(emptyToNull(spec.getTolerations()))
+        .withAffinity(spec.getAffinity())
+        .withTopologySpreadConstraints(emptyToNull(spec.getTopologySpreadConstraints()))
+        .withPriorityClassName(spec.getPriorityClassName())
+        .withContainers(container(fleet, inputs))
+        .withVolumes(volumes(fleet))
+        .endSpec()
+        .build();
   }
 
   /** The pod's grace period: the spec's, else the drain timeout plus a margin. */

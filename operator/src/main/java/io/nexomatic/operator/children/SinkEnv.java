@@ -14,6 +14,7 @@ public final class SinkEnv {
   public static final String BACKPRESSURE_THRESHOLD = "BACKPRESSURE_THRESHOLD";
   public static final String CONCURRENCY = "CONCURRENCY";
   public static final String PREFETCH = "PREFETCH";
+  public static final String MAX_TASKS = "MAX_TASKS";
   public static final String DRAIN_TIMEOUT = "DRAIN_TIMEOUT";
   public static final String TLS_ENABLED = "TLS_ENABLED";
   public static final String TLS_CA_FILE = "TLS_CA_FILE";
@@ -47,6 +48,7 @@ public final class SinkEnv {
           BACKPRESSURE_THRESHOLD,
           CONCURRENCY,
           PREFETCH,
+          MAX_TASKS,
           DRAIN_TIMEOUT,
           TLS_ENABLED,
           TLS_CA_FILE,

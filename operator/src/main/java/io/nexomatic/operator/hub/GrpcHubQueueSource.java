@@ -17,6 +17,7 @@ import io.nexomatic.protocol.v1.Sink;
 import io.nexomatic.protocol.v1.SinkStatus;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -86,13 +87,22 @@ public final class GrpcHubQueueSource implements HubQueueSource {
       QueueStats q =
           stats.getStatsCount() == 0 ? QueueStats.getDefaultInstance() : stats.getStats(0);
       var tasksByPod = new HashMap<String, Integer>();
+      var drainingPods = new HashSet<String>();
       for (Sink sink : sinks.getSinksList()) {
         if (sink.getStatus() != SinkStatus.OFFLINE && !sink.getPodName().isEmpty()) {
           tasksByPod.merge(sink.getPodName(), sink.getBusy(), Integer::sum);
+          if (sink.getDraining()) {
+            drainingPods.add(sink.getPodName());
+          }
         }
       }
       return new HubQueueView(
-          q.getQueued(), q.getLeased(), q.getConnectedSinks(), q.getBusySinks(), tasksByPod);
+          q.getQueued(),
+          q.getLeased(),
+          q.getConnectedSinks(),
+          q.getBusySinks(),
+          tasksByPod,
+          drainingPods);
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
       boolean rejected =

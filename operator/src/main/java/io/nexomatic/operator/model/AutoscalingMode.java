@@ -12,5 +12,8 @@ public enum AutoscalingMode {
   CPU,
   /** The operator decides from the Hub's backlog for the fleet's Sink Type and tenant. */
   @JsonProperty("Backlog")
-  BACKLOG
+  BACKLOG,
+  /** One fresh pod per queued task: each sink takes exactly one task, delivers it and exits. */
+  @JsonProperty("Ephemeral")
+  EPHEMERAL
 }

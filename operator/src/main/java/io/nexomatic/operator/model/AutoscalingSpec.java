@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.nexomatic.operator.validation.SinkFleetValidator;
+import java.util.List;
 
 /** Who decides the replica count, and within which bounds. */
 @ValidationRule(
@@ -17,14 +19,21 @@ import io.nexomatic.operator.validation.SinkFleetValidator;
 @ValidationRule(
     value = SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
     message = SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE)
+@ValidationRule(
+    value = SinkFleetValidator.SCHEDULES_ONLY_IN_BACKLOG_RULE,
+    message = SinkFleetValidator.SCHEDULES_ONLY_IN_BACKLOG_MESSAGE)
 public class AutoscalingSpec {
 
   /**
    * None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica
-   * count. Backlog: the operator sizes the fleet from the Hub's queue.
+   * count. Backlog: the operator sizes the fleet from the Hub's queue. Ephemeral: one fresh pod per
+   * queued task, at most maxReplicas at once.
    */
   @JsonPropertyDescription(
-      "None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the replica count. Backlog: the operator sizes the fleet from the Hub's queue.")
+      "None: spec.replicas decides. Cpu: a HorizontalPodAutoscaler on CPU utilisation owns the"
+          + " replica count. Backlog: the operator sizes the fleet from the Hub's queue. Ephemeral:"
+          + " one fresh pod per queued task (each sink takes exactly one task, delivers it and"
+          + " exits), at most maxReplicas at once.")
   @Default("None")
   private AutoscalingMode mode = AutoscalingMode.NONE;
 
@@ -34,8 +43,8 @@ public class AutoscalingSpec {
   @Min(0)
   private Integer minReplicas = 1;
 
-  /** Most replicas. */
-  @JsonPropertyDescription("Most replicas.")
+  /** Most replicas (Ephemeral: most one-task pods at once). */
+  @JsonPropertyDescription("Most replicas (Ephemeral: most one-task pods at once).")
   @Default("10")
   @Min(1)
   private Integer maxReplicas = 10;
@@ -54,8 +63,9 @@ public class AutoscalingSpec {
   @Min(1)
   private Integer tasksPerSink = 1;
 
-  /** Backlog: seconds between reads of the Hub's queue statistics. */
-  @JsonPropertyDescription("Backlog: seconds between reads of the Hub's queue statistics.")
+  /** Backlog and Ephemeral: seconds between reads of the Hub's queue statistics. */
+  @JsonPropertyDescription(
+      "Backlog and Ephemeral: seconds between reads of the Hub's queue statistics.")
   @Default("5")
   @Min(1)
   @Max(3600)
@@ -74,6 +84,34 @@ public class AutoscalingSpec {
   @JsonPropertyDescription("Backlog: what to do when the Hub's queue statistics cannot be read.")
   @Default("{}")
   private FallbackSpec fallback = new FallbackSpec();
+
+  /** Backlog: recurring windows that raise the floor to their minReplicas while active. */
+  @JsonPropertyDescription(
+      "Backlog: recurring windows that raise the fewest replicas to their minReplicas while"
+          + " active; the highest active one wins, and the floor never exceeds maxReplicas.")
+  @Size(max = 20)
+  private List<CapacityScheduleSpec> schedules;
+
+  public List<CapacityScheduleSpec> getSchedules() {
+    return schedules;
+  }
+
+  public void setSchedules(List<CapacityScheduleSpec> schedules) {
+    this.schedules = schedules;
+  }
+
+  /** Ephemeral: how finished one-task pods are cleaned up. */
+  @JsonPropertyDescription("Ephemeral: how finished one-task pods are cleaned up.")
+  @Default("{}")
+  private EphemeralSpec ephemeral = new EphemeralSpec();
+
+  public EphemeralSpec getEphemeral() {
+    return ephemeral;
+  }
+
+  public void setEphemeral(EphemeralSpec ephemeral) {
+    this.ephemeral = ephemeral;
+  }
 
   public AutoscalingMode getMode() {
     return mode;

@@ -64,6 +64,19 @@ public class SinkFleetStatus {
       "Backlog: the scale-down waiting out autoscaling.scaleDownStabilizationSeconds, if any.")
   private ScaleDownPending scaleDownPending;
 
+  /** Backlog: the capacity schedule raising the floor now (its name, else its cron), if any. */
+  @JsonPropertyDescription(
+      "Backlog: the capacity schedule raising the floor now (its name, else its cron), if any.")
+  private String activeSchedule;
+
+  public String getActiveSchedule() {
+    return activeSchedule;
+  }
+
+  public void setActiveSchedule(String activeSchedule) {
+    this.activeSchedule = activeSchedule;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -165,7 +178,8 @@ public class SinkFleetStatus {
         && Objects.equals(busySinks, other.busySinks)
         && Objects.equals(queued, other.queued)
         && Objects.equals(lastScaleTime, other.lastScaleTime)
-        && Objects.equals(scaleDownPending, other.scaleDownPending);
+        && Objects.equals(scaleDownPending, other.scaleDownPending)
+        && Objects.equals(activeSchedule, other.activeSchedule);
   }
 
   @Override

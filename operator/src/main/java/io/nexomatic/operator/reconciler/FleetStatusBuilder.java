@@ -1,6 +1,7 @@
 package io.nexomatic.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetLabels;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
@@ -29,14 +30,32 @@ public final class FleetStatusBuilder {
       Integer desiredReplicas,
       Optional<Deployment> deployment,
       Optional<BacklogAutoscaler.Outcome> backlog) {
+    var depStatus = deployment.map(Deployment::getStatus);
+    return build(
+        fleet,
+        verdict,
+        desiredReplicas,
+        depStatus.map(s -> Objects.requireNonNullElse(s.getReplicas(), 0)).orElse(0),
+        depStatus.map(s -> Objects.requireNonNullElse(s.getReadyReplicas(), 0)).orElse(0),
+        backlog);
+  }
+
+  /**
+   * @param replicas the sink pods that run (the Deployment's, or an Ephemeral fleet's own)
+   * @param readyReplicas of those, the Ready ones
+   */
+  public SinkFleetStatus build(
+      SinkFleet fleet,
+      Verdict verdict,
+      Integer desiredReplicas,
+      int replicas,
+      int readyReplicas,
+      Optional<BacklogAutoscaler.Outcome> backlog) {
     var previous = Optional.ofNullable(fleet.getStatus()).orElseGet(SinkFleetStatus::new);
     var status = new SinkFleetStatus();
     status.setObservedGeneration(fleet.getMetadata().getGeneration());
-    var depStatus = deployment.map(Deployment::getStatus);
-    status.setReplicas(
-        depStatus.map(s -> Objects.requireNonNullElse(s.getReplicas(), 0)).orElse(0));
-    status.setReadyReplicas(
-        depStatus.map(s -> Objects.requireNonNullElse(s.getReadyReplicas(), 0)).orElse(0));
+    status.setReplicas(replicas);
+    status.setReadyReplicas(readyReplicas);
     status.setDesiredReplicas(
         desiredReplicas != null ? desiredReplicas : previous.getDesiredReplicas());
     status.setSelector(FleetLabels.selectorString(fleet));
@@ -55,14 +74,16 @@ public final class FleetStatusBuilder {
               },
               () -> carryHubView(previous, status));
       status.setLastScaleTime(outcome.lastScaleTime());
+      status.setActiveSchedule(outcome.activeSchedule());
       status.setScaleDownPending(outcome.pending());
       all.add(
           conditions.scalingActive(outcome.scalingActive(), outcome.reason(), outcome.message()));
-    } else if (BacklogAutoscaler.applies(fleet)) {
+    } else if (BacklogAutoscaler.applies(fleet) || EphemeralPods.runFor(fleet)) {
       // Blocked before the autoscaler ran (invalid spec, missing Secret): keep what it knew,
       // including a pending scale-down, so nothing restarts when the fleet recovers.
       carryHubView(previous, status);
       status.setLastScaleTime(previous.getLastScaleTime());
+      status.setActiveSchedule(previous.getActiveSchedule());
       status.setScaleDownPending(previous.getScaleDownPending());
       previous.getConditions().stream()
           .filter(c -> ConditionTypes.SCALING_ACTIVE.equals(c.getType()))

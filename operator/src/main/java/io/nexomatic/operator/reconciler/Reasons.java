@@ -30,6 +30,15 @@ public final class Reasons {
   /** Writing a child failed; the operator retries with back-off. */
   public static final String RECONCILE_ERROR = "ReconcileError";
 
+  /** An Ephemeral fleet's most recently finished pod failed; the message has its last words. */
+  public static final String POD_FAILED = "PodFailed";
+
+  /** An Ephemeral fleet starts one pod per queued task and is keeping up. */
+  public static final String EPHEMERAL_SERVING = "EphemeralServing";
+
+  /** Event reason: a capacity schedule started or ended. */
+  public static final String SCHEDULE = "CapacitySchedule";
+
   /** Event reason: the backlog autoscaler changed the replica count. */
   public static final String SCALED = "Scaled";
 

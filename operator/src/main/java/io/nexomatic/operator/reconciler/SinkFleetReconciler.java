@@ -16,14 +16,18 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.nexomatic.operator.children.CpuAutoscaling;
 import io.nexomatic.operator.children.CredentialsSecretDependent;
 import io.nexomatic.operator.children.DeploymentDependent;
+import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetInputs;
 import io.nexomatic.operator.children.FleetLabels;
 import io.nexomatic.operator.children.HorizontalPodAutoscalerDependent;
 import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
+import io.nexomatic.operator.children.RunsDeployment;
 import io.nexomatic.operator.children.ServiceAccountDependent;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
+import io.nexomatic.operator.scaling.EphemeralScaler;
 import io.nexomatic.operator.scaling.PodDeletionCosts;
 import io.nexomatic.operator.scaling.ReplicaPlanner;
 import io.nexomatic.operator.validation.SinkFleetValidator;
@@ -51,6 +55,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = SinkFleetReconciler.DEPLOYMENT,
           type = DeploymentDependent.class,
+          reconcilePrecondition = RunsDeployment.class,
           dependsOn = {SinkFleetReconciler.CREDENTIALS, SinkFleetReconciler.SERVICE_ACCOUNT}),
       @Dependent(
           name = SinkFleetReconciler.HPA,
@@ -76,16 +81,19 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
 
   private final ReplicaPlanner replicaPlanner;
   private final BacklogAutoscaler autoscaler;
+  private final EphemeralScaler ephemeral;
   private final FleetEvents events;
   private final FleetStatusBuilder statusBuilder;
 
   public SinkFleetReconciler(
       ReplicaPlanner replicaPlanner,
       BacklogAutoscaler autoscaler,
+      EphemeralScaler ephemeral,
       FleetEvents events,
       Clock clock) {
     this.replicaPlanner = replicaPlanner;
     this.autoscaler = autoscaler;
+    this.ephemeral = ephemeral;
     this.events = events;
     this.statusBuilder = new FleetStatusBuilder(clock);
   }
@@ -120,6 +128,9 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
           deployment);
     }
     var credentials = ((CredentialsResolver.Resolved) resolution).credentials();
+    if (EphemeralPods.runFor(fleet)) {
+      return reconcileEphemeral(fleet, context, credentials);
+    }
 
     Optional<BacklogAutoscaler.Outcome> backlog = Optional.empty();
     OptionalInt planned;
@@ -157,8 +168,66 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
     return backlog.map(b -> control.rescheduleAfter(b.pollInterval())).orElse(control);
   }
 
+  /**
+   * An Ephemeral fleet: the workflow keeps the Secret and ServiceAccount (and removes a Deployment
+   * left from another mode), then the scaler starts one pod per queued task.
+   */
+  private UpdateControl<SinkFleet> reconcileEphemeral(
+      SinkFleet fleet, Context<SinkFleet> context, DerivedCredentials credentials) {
+    var inputs = new FleetInputs(OptionalInt.empty(), credentials);
+    inputs.putInto(context);
+    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    if (result.erroredDependentsExist()) {
+      result.throwAggregateExceptionIfErrorsPresent();
+    }
+    var outcome = ephemeral.reconcile(fleet, inputs, context.getClient());
+    var scaling = outcome.scaling();
+    announceScaling(fleet, scaling);
+    Verdict verdict;
+    if (!scaling.scalingActive()) {
+      verdict = Verdict.blocked(scaling.reason(), scaling.message());
+    } else if (outcome.plan().lastFailure().isPresent()) {
+      verdict =
+          Verdict.blocked(
+              Reasons.POD_FAILED,
+              outcome.plan().lastFailure().get()
+                  + "; starting one pod at a time until a pod succeeds");
+    } else {
+      verdict = Verdict.settled(Reasons.EPHEMERAL_SERVING, scaling.message());
+    }
+    SinkFleetStatus status =
+        statusBuilder.build(
+            fleet,
+            verdict,
+            scaling.replicas(),
+            scaling.replicas(),
+            outcome.plan().ready(),
+            Optional.of(scaling));
+    if (!status.equals(fleet.getStatus())) {
+      announceTransition(fleet, status, verdict);
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          fleet, withOnlyStatus(fleet, status), context);
+    }
+    return UpdateControl.<SinkFleet>noUpdate().rescheduleAfter(scaling.pollInterval());
+  }
+
   /** Explains a changed count, and a change in whether the Hub can be read, as Events. */
   private void announceScaling(SinkFleet fleet, BacklogAutoscaler.Outcome outcome) {
+    String scheduleBefore =
+        Optional.ofNullable(fleet.getStatus()).map(SinkFleetStatus::getActiveSchedule).orElse(null);
+    if (!Objects.equals(scheduleBefore, outcome.activeSchedule())) {
+      events.transitioned(
+          fleet,
+          new Verdict(
+              Verdict.Shape.SETTLED,
+              Reasons.SCHEDULE,
+              outcome.activeSchedule() != null
+                  ? "capacity schedule "
+                      + outcome.activeSchedule()
+                      + " started: "
+                      + outcome.message()
+                  : "capacity schedule " + scheduleBefore + " ended: " + outcome.message()));
+    }
     if (outcome.scaledMessage() != null) {
       events.transitioned(
           fleet, new Verdict(Verdict.Shape.SETTLED, Reasons.SCALED, outcome.scaledMessage()));

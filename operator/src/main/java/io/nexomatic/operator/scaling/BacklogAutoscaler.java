@@ -7,14 +7,20 @@ import io.nexomatic.operator.hub.HubQueueView;
 import io.nexomatic.operator.hub.HubReadException;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.FallbackSpec;
 import io.nexomatic.operator.model.ScaleDownPending;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
+import io.nexomatic.operator.schedule.CapacitySchedules;
+import io.nexomatic.operator.schedule.CronExpression;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,7 +56,9 @@ public final class BacklogAutoscaler {
    * @param reason the ScalingActive reason
    * @param message the ScalingActive message
    * @param scaledMessage an Event's message when this decision changes the count, else null
-   * @param pollInterval when to look at the Hub again
+   * @param pollInterval when to look at the Hub again (sooner when a capacity schedule starts or
+   *     ends before the next poll)
+   * @param activeSchedule the capacity schedule raising the floor now, or null
    */
   public record Outcome(
       int replicas,
@@ -61,7 +69,8 @@ public final class BacklogAutoscaler {
       String reason,
       String message,
       String scaledMessage,
-      Duration pollInterval) {}
+      Duration pollInterval,
+      String activeSchedule) {}
 
   /** Whether the autoscaler decides {@code fleet}'s count: Backlog mode and not suspended. */
   public static boolean applies(SinkFleet fleet) {
@@ -72,25 +81,75 @@ public final class BacklogAutoscaler {
         && spec.getAutoscaling().getMode() == AutoscalingMode.BACKLOG;
   }
 
+  /** The spec's capacity schedules; the validator has already refused any that do not parse. */
+  static List<CapacitySchedules.Window> windows(AutoscalingSpec autoscaling) {
+    if (autoscaling.getSchedules() == null) {
+      return List.of();
+    }
+    var windows = new ArrayList<CapacitySchedules.Window>();
+    for (CapacityScheduleSpec s : autoscaling.getSchedules()) {
+      windows.add(
+          new CapacitySchedules.Window(
+              s.getName(),
+              CronExpression.parse(s.getCron()),
+              ZoneId.of(Objects.requireNonNullElse(s.getTimeZone(), "UTC")),
+              Duration.ofMinutes(s.getDurationMinutes()),
+              s.getMinReplicas()));
+    }
+    return windows;
+  }
+
+  private static String scheduleName(CapacitySchedules.Window window) {
+    return window.name() != null ? window.name() : window.cron().toString();
+  }
+
   /** Reads the Hub and decides; never throws for a Hub problem (the fallback applies instead). */
   public Outcome evaluate(
       SinkFleet fleet, DerivedCredentials credentials, Optional<Deployment> deployment) {
     var autoscaling =
         Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
     var defaults = new AutoscalingSpec();
+    var now = clock.instant();
+    int max = Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas());
+    var windows = windows(autoscaling);
+    var active = CapacitySchedules.activeAt(windows, now);
+    int min =
+        Math.min(
+            max,
+            Math.max(
+                Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas()),
+                active.map(a -> a.window().minReplicas()).orElse(0)));
+    String activeSchedule = active.map(a -> scheduleName(a.window())).orElse(null);
+    String floorNote =
+        active
+            .map(
+                a ->
+                    "; schedule "
+                        + activeSchedule
+                        + " holds at least "
+                        + min
+                        + " until "
+                        + a.end().truncatedTo(ChronoUnit.SECONDS))
+            .orElse("");
     var bounds =
         new BacklogPolicy.Bounds(
             Objects.requireNonNullElse(autoscaling.getTasksPerSink(), defaults.getTasksPerSink()),
-            Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas()),
-            Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas()),
+            min,
+            max,
             Duration.ofSeconds(
                 Objects.requireNonNullElse(
                     autoscaling.getScaleDownStabilizationSeconds(),
                     defaults.getScaleDownStabilizationSeconds())));
-    var poll =
+    var pollEvery =
         Duration.ofSeconds(
             Objects.requireNonNullElse(
                 autoscaling.getPollIntervalSeconds(), defaults.getPollIntervalSeconds()));
+    // A schedule's edge is computed from the clock, so the decision lands on it, not a poll later.
+    var poll =
+        CapacitySchedules.nextChange(windows, now, pollEvery)
+            .map(edge -> Duration.between(now, edge).plusMillis(1))
+            .filter(untilEdge -> untilEdge.compareTo(pollEvery) < 0)
+            .orElse(pollEvery);
     var status = Optional.ofNullable(fleet.getStatus());
     int current =
         status
@@ -99,7 +158,6 @@ public final class BacklogAutoscaler {
             .orElse(bounds.min());
     ScaleDownPending pending = status.map(SinkFleetStatus::getScaleDownPending).orElse(null);
     String lastScaleTime = status.map(SinkFleetStatus::getLastScaleTime).orElse(null);
-    var now = clock.instant();
     String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
 
     HubQueueView view;
@@ -116,6 +174,11 @@ public final class BacklogAutoscaler {
               + (fixed
                   ? "; running the fallback of " + replicas + " sinks"
                   : "; keeping " + replicas + " sinks");
+      if (!fixed && replicas < min) {
+        // A schedule's floor is known without the Hub.
+        replicas = min;
+        message = message + ", raised to " + min + floorNote;
+      }
       return new Outcome(
           replicas,
           Optional.empty(),
@@ -127,7 +190,8 @@ public final class BacklogAutoscaler {
           replicas != current
               ? "scaled from " + current + " to " + replicas + ": " + message
               : null,
-          poll);
+          poll,
+          activeSchedule);
     }
     var decision = BacklogPolicy.decide(view.demand(), bounds, current, pending, now);
     return new Outcome(
@@ -137,8 +201,9 @@ public final class BacklogAutoscaler {
         decision.scaled() ? stamp : lastScaleTime,
         true,
         READING_BACKLOG,
-        decision.explanation(),
-        decision.scaled() ? decision.explanation() : null,
-        poll);
+        decision.explanation() + floorNote,
+        decision.scaled() ? decision.explanation() + floorNote : null,
+        poll,
+        activeSchedule);
   }
 }

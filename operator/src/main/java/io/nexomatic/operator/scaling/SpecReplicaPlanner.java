@@ -27,6 +27,8 @@ public final class SpecReplicaPlanner implements ReplicaPlanner {
     return switch (mode) {
       case NONE -> OptionalInt.of(Objects.requireNonNullElse(spec.getReplicas(), 1));
       case CPU -> OptionalInt.empty();
+      // No Deployment: the operator starts one pod per task (EphemeralScaler).
+      case EPHEMERAL -> OptionalInt.of(0);
       case BACKLOG -> {
         var status = fleet.getStatus();
         Integer decided = status == null ? null : status.getDesiredReplicas();

@@ -6,6 +6,7 @@ import io.nexomatic.operator.model.AuthMethod;
 import io.nexomatic.operator.model.AuthSpec;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.FallbackSpec;
 import io.nexomatic.operator.model.ModelPatterns;
@@ -13,6 +14,9 @@ import io.nexomatic.operator.model.RuntimeSpec;
 import io.nexomatic.operator.model.SecretKeyRef;
 import io.nexomatic.operator.model.SinkFleetSpec;
 import io.nexomatic.operator.model.TenantSpec;
+import io.nexomatic.operator.schedule.CronExpression;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +78,15 @@ public final class SinkFleetValidator {
       "autoscaling.scaleDownStabilizationSeconds must be at most 3600 when autoscaling.mode is Cpu"
           + " (it becomes the HorizontalPodAutoscaler's scale-down stabilization window, which"
           + " Kubernetes caps at one hour)";
+
+  /** On AutoscalingSpec. */
+  public static final String SCHEDULES_ONLY_IN_BACKLOG_RULE =
+      "!has(self.schedules) || size(self.schedules) == 0 || (has(self.mode) && self.mode =="
+          + " 'Backlog')";
+
+  public static final String SCHEDULES_ONLY_IN_BACKLOG_MESSAGE =
+      "autoscaling.schedules apply only when autoscaling.mode is Backlog: set mode Backlog, or"
+          + " remove the schedules";
 
   /** On FallbackSpec. */
   public static final String FIXED_FALLBACK_NEEDS_REPLICAS_RULE =
@@ -187,6 +200,50 @@ public final class SinkFleetValidator {
     }
   }
 
+  private static void validateSchedule(
+      String path, CapacityScheduleSpec schedule, List<SpecViolation> violations) {
+    if (schedule == null) {
+      violations.add(
+          new SpecViolation(path, "a schedule needs cron, durationMinutes and minReplicas"));
+      return;
+    }
+    if (schedule.getCron() == null) {
+      violations.add(new SpecViolation(path + ".cron", "is required, e.g. \"0 8 * * MON-FRI\""));
+    } else {
+      try {
+        CronExpression.parse(schedule.getCron());
+      } catch (IllegalArgumentException e) {
+        violations.add(new SpecViolation(path + ".cron", e.getMessage()));
+      }
+    }
+    if (schedule.getTimeZone() != null) {
+      try {
+        ZoneId.of(schedule.getTimeZone());
+      } catch (DateTimeException e) {
+        violations.add(
+            new SpecViolation(
+                path + ".timeZone",
+                "\""
+                    + schedule.getTimeZone()
+                    + "\" is not a time zone: use an IANA name such as Europe/Berlin or UTC"));
+      }
+    }
+    if (schedule.getDurationMinutes() == null
+        || schedule.getDurationMinutes() < 1
+        || schedule.getDurationMinutes() > MAX_SCHEDULE_MINUTES) {
+      violations.add(
+          new SpecViolation(
+              path + ".durationMinutes",
+              "must be between 1 and " + MAX_SCHEDULE_MINUTES + " (7 days)"));
+    }
+    if (schedule.getMinReplicas() == null || schedule.getMinReplicas() < 0) {
+      violations.add(new SpecViolation(path + ".minReplicas", "must be 0 or more"));
+    }
+  }
+
+  /** The longest capacity window, as the schema's maximum for durationMinutes. */
+  public static final int MAX_SCHEDULE_MINUTES = 10080;
+
   private static void validateAutoscaling(
       AutoscalingSpec autoscaling, List<SpecViolation> violations) {
     if (autoscaling == null) {
@@ -207,6 +264,17 @@ public final class SinkFleetValidator {
           new SpecViolation(
               "spec.autoscaling.scaleDownStabilizationSeconds",
               CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
+    }
+    if (autoscaling.getSchedules() != null) {
+      if (!autoscaling.getSchedules().isEmpty()
+          && autoscaling.getMode() != AutoscalingMode.BACKLOG) {
+        violations.add(
+            new SpecViolation("spec.autoscaling.schedules", SCHEDULES_ONLY_IN_BACKLOG_MESSAGE));
+      }
+      for (int i = 0; i < autoscaling.getSchedules().size(); i++) {
+        validateSchedule(
+            "spec.autoscaling.schedules[" + i + "]", autoscaling.getSchedules().get(i), violations);
+      }
     }
     FallbackSpec fallback = autoscaling.getFallback();
     if (fallback != null

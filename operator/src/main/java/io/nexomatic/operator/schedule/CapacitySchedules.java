@@ -1,4 +1,4 @@
-package io.nexomatic.operator.scaling;
+package io.nexomatic.operator.schedule;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +14,8 @@ import java.util.Optional;
  * operator that restarts mid-window decides exactly as the one before it did.
  *
  * <p>A window starts at each local date and time its cron expression matches in its own time zone
- * and stays active for its duration in real elapsed time. Daylight-saving transitions follow
- * {@link ZonedDateTime#ofLocal} with no preferred offset:
+ * and stays active for its duration in real elapsed time. Daylight-saving transitions follow {@link
+ * ZonedDateTime#ofLocal} with no preferred offset:
  *
  * <ul>
  *   <li>A start that falls in a spring-forward gap is moved forward by the gap's length: with
@@ -26,9 +26,9 @@ import java.util.Optional;
  *       ends an hour earlier or later on the wall clock than its length alone suggests.
  * </ul>
  *
- * <p>The search visits only the days the cron matches and the times it fires on them, over the
- * days one duration can reach back (plus a day's margin either side), so its cost stays small for
- * the durations (at most 7 days) and horizons (at most 1 day) the caller allows.
+ * <p>The search visits only the days the cron matches and the times it fires on them, over the days
+ * one duration can reach back (plus a day's margin either side), so its cost stays small for the
+ * durations (at most 7 days) and horizons (at most 1 day) the caller allows.
  */
 public final class CapacitySchedules {
 
@@ -88,8 +88,7 @@ public final class CapacitySchedules {
       }
       Instant end = start.plus(w.duration());
       // Strictly greater so that the first listed keeps a tie.
-      if (now.isBefore(end)
-          && (best == null || w.minReplicas() > best.window().minReplicas())) {
+      if (now.isBefore(end) && (best == null || w.minReplicas() > best.window().minReplicas())) {
         best = new Active(w, start, end);
       }
     }

@@ -1,4 +1,4 @@
-package io.nexomatic.operator.scaling;
+package io.nexomatic.operator.schedule;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -24,38 +24,26 @@ public final class CronExpression {
   private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
 
   /**
-   * The five fields. {@code openMax} is where {@code a/n} stops: day-of-week accepts 7 for Sunday
-   * but {@code 1/2} should not add Sunday, as Kubernetes' parser (range 0-6) would not.
+   * One of the five fields. {@code openMax} is where {@code a/n} stops: day-of-week accepts 7 for
+   * Sunday but {@code 1/2} should not add Sunday, as Kubernetes' parser (range 0-6) would not.
    */
-  private enum Field {
-    MINUTE("minute", 0, 59, 59, List.of(), ""),
-    HOUR("hour", 0, 23, 23, List.of(), ""),
-    DAY_OF_MONTH("day-of-month", 1, 31, 31, List.of(), ""),
-    MONTH("month", 1, 12, 12, MONTHS, "month name JAN-DEC"),
-    DAY_OF_WEEK("day-of-week", 0, 7, 6, DAYS, "day name SUN-SAT");
+  private record Field(
+      String label, int min, int max, int openMax, List<String> names, String namesHint) {
 
-    final String label;
-    final int min;
-    final int max;
-    final int openMax;
-    final List<String> names;
-    final String namesHint;
-
-    Field(String label, int min, int max, int openMax, List<String> names, String namesHint) {
-      this.label = label;
-      this.min = min;
-      this.max = max;
-      this.openMax = openMax;
-      this.names = names;
-      this.namesHint = namesHint;
-    }
-
-    /** Index of a name, offset so JAN is 1 and SUN is 0; -1 when unknown. */
+    /** The value a name stands for, counted from the minimum so JAN is 1 and SUN 0; else -1. */
     int nameValue(String token) {
       int i = names.indexOf(token.toUpperCase(Locale.ROOT));
-      return i < 0 ? -1 : i + (this == MONTH ? 1 : 0);
+      return i < 0 ? -1 : min + i;
     }
   }
+
+  private static final List<Field> FIELDS =
+      List.of(
+          new Field("minute", 0, 59, 59, List.of(), ""),
+          new Field("hour", 0, 23, 23, List.of(), ""),
+          new Field("day-of-month", 1, 31, 31, List.of(), ""),
+          new Field("month", 1, 12, 12, MONTHS, " or a month name JAN-DEC"),
+          new Field("day-of-week", 0, 7, 6, DAYS, " or a day name SUN-SAT"));
 
   private final String text;
   private final long minutes;
@@ -86,17 +74,17 @@ public final class CronExpression {
    * {@code @annually}.
    *
    * <p>Each field takes {@code *}, a number, a range {@code a-b}, a step <code>*&#47;n</code>,
-   * {@code a-b/n} or {@code a/n} (from a to the field's end), or a comma-separated list of these. Month and
-   * day-of-week also take three-letter English names in any case; day-of-week takes 0-7 with both 0
-   * and 7 meaning Sunday.
+   * {@code a-b/n} or {@code a/n} (from a to the field's end), or a comma-separated list of these.
+   * Month and day-of-week also take three-letter English names in any case; day-of-week takes 0-7
+   * with both 0 and 7 meaning Sunday.
    *
    * @throws IllegalArgumentException naming the offending field and value and how to fix it
    */
   public static CronExpression parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException(
-          "cron \"" + (text == null ? "" : text) + "\": is empty; write five fields such as"
-              + " \"0 8 * * MON-FRI\" or a macro such as @daily");
+      throw fail(
+          text == null ? "" : text,
+          "is empty; write five fields such as \"0 8 * * MON-FRI\" or a macro such as @daily");
     }
     String body = text.trim();
     if (body.startsWith("@")) {
@@ -104,24 +92,23 @@ public final class CronExpression {
       if (expanded == null) {
         throw fail(
             text,
-            "unknown macro "
-                + body
-                + "; use @hourly, @daily, @midnight, @weekly, @monthly, @yearly or @annually");
+            "unknown macro %s; use @hourly, @daily, @midnight, @weekly, @monthly, @yearly or"
+                + " @annually",
+            body);
       }
       body = expanded;
     }
     String[] parts = body.split("\\s+");
-    Field[] fields = Field.values();
-    if (parts.length != fields.length) {
+    if (parts.length != FIELDS.size()) {
       throw fail(
           text,
-          "expected 5 fields (minute hour day-of-month month day-of-week) but found "
-              + parts.length
-              + "; separate the fields with spaces, or use a macro such as @daily");
+          "expected 5 fields (minute hour day-of-month month day-of-week) but found %d; separate"
+              + " the fields with spaces, or use a macro such as @daily",
+          parts.length);
     }
-    long[] masks = new long[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      masks[i] = parseField(text, fields[i], parts[i]);
+    long[] masks = new long[FIELDS.size()];
+    for (int i = 0; i < masks.length; i++) {
+      masks[i] = parseField(text, FIELDS.get(i), parts[i]);
     }
     return new CronExpression(text, masks, isAny(parts[2]), isAny(parts[4]));
   }
@@ -132,9 +119,9 @@ public final class CronExpression {
   }
 
   /**
-   * Whether the expression fires on some minute of {@code d}. When both day-of-month and day-of-week
-   * are restricted, a day matching either one is enough (the Vixie cron rule); when either is
-   * {@code *}, the day must match both.
+   * Whether the expression fires on some minute of {@code d}. When both day-of-month and
+   * day-of-week are restricted, a day matching either one is enough (the Vixie cron rule); when
+   * either is {@code *}, the day must match both.
    */
   public boolean matchesDate(LocalDate d) {
     if (!has(months, d.getMonthValue())) {
@@ -147,8 +134,12 @@ public final class CronExpression {
 
   /** Whether the expression fires at {@code hour:minute} on the days it matches. */
   public boolean matchesTime(int hour, int minute) {
-    return hour >= 0 && hour < 24 && minute >= 0 && minute < 60
-        && has(hours, hour) && has(minutes, minute);
+    return hour >= 0
+        && hour < 24
+        && minute >= 0
+        && minute < 60
+        && has(hours, hour)
+        && has(minutes, minute);
   }
 
   /**
@@ -196,9 +187,8 @@ public final class CronExpression {
   }
 
   /**
-   * A day field left open, as Kubernetes' parser decides it: some element is {@code *} or
-   * <code>*&#47;1</code>. So <code>*&#47;2</code> counts as a restriction and takes part in the
-   * either-or day rule.
+   * A day field left open, as Kubernetes' parser decides it: an element is a star with no step
+   * other than 1. So <code>*&#47;2</code> counts as a restriction and joins the either-or day rule.
    */
   private static boolean isAny(String field) {
     for (String element : field.split(",", -1)) {
@@ -215,10 +205,9 @@ public final class CronExpression {
       if (element.isEmpty()) {
         throw fail(
             text,
-            field.label
-                + " "
-                + value
-                + " has an empty list element; separate values with single commas, e.g. 1,15");
+            "%s %s has an empty list element; separate values with single commas, e.g. 1,15",
+            field.label(),
+            value);
       }
       mask |= parseElement(text, field, element);
     }
@@ -229,41 +218,36 @@ public final class CronExpression {
     String[] rangeAndStep = element.split("/", -1);
     if (rangeAndStep.length > 2) {
       throw fail(
-          text,
-          field.label + " " + element + " has more than one step; write a single /n, e.g. */15");
+          text, "%s %s has more than one step; write one, e.g. */15", field.label(), element);
     }
     String range = rangeAndStep[0];
     int step = rangeAndStep.length == 2 ? parseStep(text, field, element, rangeAndStep[1]) : 1;
     int low;
     int high;
     if (range.equals("*")) {
-      low = field.min;
-      high = field.max;
+      low = field.min();
+      high = field.max();
     } else {
       String[] bounds = range.split("-", -1);
       if (bounds.length > 2) {
-        throw fail(text, field.label + " " + element + " is not a range; write a-b, e.g. 1-5");
+        throw fail(text, "%s %s is not a range; write a-b, e.g. 1-5", field.label(), element);
       }
       low = parseValue(text, field, bounds[0]);
       high = bounds.length == 2 ? parseValue(text, field, bounds[1]) : low;
       if (bounds.length == 1 && rangeAndStep.length == 2) {
-        high = Math.max(low, field.openMax);
+        high = Math.max(low, field.openMax());
       }
       if (low > high) {
         throw fail(
             text,
-            field.label
-                + " range "
-                + range
-                + " is reversed; ranges do not wrap, so write the lower value first or split it,"
-                + " e.g. "
-                + bounds[0]
-                + "-"
-                + field.max
-                + ","
-                + field.min
-                + "-"
-                + bounds[1]);
+            "%s range %s is reversed; ranges do not wrap, so write the lower value first or split"
+                + " it, e.g. %s-%d,%d-%s",
+            field.label(),
+            range,
+            bounds[0],
+            field.max(),
+            field.min(),
+            bounds[1]);
       }
     }
     long mask = 0;
@@ -278,12 +262,10 @@ public final class CronExpression {
     if (n < 1) {
       throw fail(
           text,
-          field.label
-              + " step "
-              + step
-              + " in "
-              + element
-              + " must be a whole number of at least 1, e.g. */5");
+          "%s step %s in %s must be a whole number of at least 1, e.g. */5",
+          field.label(),
+          step,
+          element);
     }
     return n;
   }
@@ -296,19 +278,20 @@ public final class CronExpression {
     } else {
       value = field.nameValue(token);
       if (value < 0) {
-        String expected =
-            field.names.isEmpty()
-                ? "a number " + field.min + "-" + field.max
-                : "a number " + field.min + "-" + field.max + " or a " + field.namesHint;
         String shown = token.isEmpty() ? "value (missing)" : token;
-        throw fail(text, field.label + " " + shown + " is not " + expected);
+        throw fail(
+            text,
+            "%s %s is not a number %d-%d%s",
+            field.label(),
+            shown,
+            field.min(),
+            field.max(),
+            field.namesHint());
       }
     }
-    if (value < field.min || value > field.max) {
-      String shown = token.length() > 4 ? token : Integer.toString(value);
+    if (value < field.min() || value > field.max()) {
       throw fail(
-          text,
-          field.label + " " + shown + " is out of range " + field.min + "-" + field.max);
+          text, "%s %s is out of range %d-%d", field.label(), token, field.min(), field.max());
     }
     return value;
   }
@@ -317,7 +300,7 @@ public final class CronExpression {
     return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
-  private static IllegalArgumentException fail(String text, String problem) {
-    return new IllegalArgumentException("cron \"" + text + "\": " + problem);
+  private static IllegalArgumentException fail(String text, String problem, Object... args) {
+    return new IllegalArgumentException("cron \"" + text + "\": " + String.format(problem, args));
   }
 }
