@@ -69,7 +69,8 @@ class RbacManifestTest {
         new String[][] {
           {"apps", "deployments"},
           {"policy", "poddisruptionbudgets"},
-          {"autoscaling", "horizontalpodautoscalers"}
+          {"autoscaling", "horizontalpodautoscalers"},
+          {"networking.k8s.io", "networkpolicies"}
         }) {
       assertThat(verbs(rules, child[0], child[1]))
           .as(child[1] + ": deleted when the mode no longer needs it")

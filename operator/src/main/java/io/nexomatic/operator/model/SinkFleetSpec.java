@@ -22,6 +22,9 @@ import java.util.Map;
 @ValidationRule(
     value = SinkFleetValidator.GRACE_ABOVE_DRAIN_RULE,
     message = SinkFleetValidator.GRACE_ABOVE_DRAIN_MESSAGE)
+@ValidationRule(
+    value = SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_RULE,
+    message = SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE)
 public class SinkFleetSpec {
 
   /** The Sink Type the sinks serve, e.g. LOCAL:BASE or LOCAL:PWSH; becomes CLIENT_ID. */
@@ -136,6 +139,21 @@ public class SinkFleetSpec {
       "Seconds a terminating sink pod gets before it is killed; defaults to runtime.drainTimeoutSeconds + 15 and must be above it.")
   @Min(1)
   private Long terminationGracePeriodSeconds;
+
+  /** An opt-in NetworkPolicy: no ingress, egress only to the Hub, DNS and extraEgress. */
+  @JsonPropertyDescription(
+      "An opt-in NetworkPolicy for the fleet's pods: no ingress, egress only to the Hub, DNS and"
+          + " extraEgress.")
+  @Default("{}")
+  private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
+
+  public NetworkPolicySpec getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+    this.networkPolicy = networkPolicy;
+  }
 
   /** Voluntary-disruption limits (PodDisruptionBudget). */
   @JsonPropertyDescription("Voluntary-disruption limits (PodDisruptionBudget).")

@@ -21,6 +21,8 @@ import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetInputs;
 import io.nexomatic.operator.children.FleetLabels;
 import io.nexomatic.operator.children.HorizontalPodAutoscalerDependent;
+import io.nexomatic.operator.children.NetworkPolicyDependent;
+import io.nexomatic.operator.children.NetworkPolicyEnabled;
 import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
 import io.nexomatic.operator.children.RunsDeployment;
 import io.nexomatic.operator.children.ServiceAccountDependent;
@@ -65,7 +67,11 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = SinkFleetReconciler.PDB,
           type = PodDisruptionBudgetDependent.class,
-          dependsOn = SinkFleetReconciler.DEPLOYMENT)
+          dependsOn = SinkFleetReconciler.DEPLOYMENT),
+      @Dependent(
+          name = SinkFleetReconciler.NETWORK_POLICY,
+          type = NetworkPolicyDependent.class,
+          reconcilePrecondition = NetworkPolicyEnabled.class)
     })
 @ControllerConfiguration(name = SinkFleetReconciler.NAME, fieldManager = FleetLabels.OPERATOR_NAME)
 public class SinkFleetReconciler implements Reconciler<SinkFleet> {
@@ -76,6 +82,7 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
   static final String DEPLOYMENT = "deployment";
   static final String HPA = "horizontal-pod-autoscaler";
   static final String PDB = "pod-disruption-budget";
+  static final String NETWORK_POLICY = "network-policy";
 
   private static final Logger log = LoggerFactory.getLogger(SinkFleetReconciler.class);
 

@@ -88,6 +88,19 @@ public final class SinkFleetValidator {
       "autoscaling.schedules apply only when autoscaling.mode is Backlog: set mode Backlog, or"
           + " remove the schedules";
 
+  /** On SinkFleetSpec: the same test as {@link #isClusterServiceName}. */
+  public static final String NETWORK_POLICY_NEEDS_HUB_PEERS_RULE =
+      "!has(self.networkPolicy) || !has(self.networkPolicy.enabled) || !self.networkPolicy.enabled"
+          + " || (has(self.networkPolicy.hubPeers) && size(self.networkPolicy.hubPeers) > 0)"
+          + " || self.hub.host.contains(':') || (self.hub.host.contains('.')"
+          + " && !self.hub.host.endsWith('.svc') && !self.hub.host.contains('.svc.'))";
+
+  public static final String NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE =
+      "networkPolicy.hubPeers is required when hub.host is a Service in the cluster (a"
+          + " NetworkPolicy cannot allow a Service's ClusterIP): set hubPeers to the Hub pods, e.g."
+          + " [{podSelector: {matchLabels: {app.kubernetes.io/name: nexomatic-hub}},"
+          + " namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: <its namespace>}}}]";
+
   /** On FallbackSpec. */
   public static final String FIXED_FALLBACK_NEEDS_REPLICAS_RULE =
       "!has(self.policy) || self.policy != 'Fixed' || has(self.replicas)";
@@ -148,6 +161,7 @@ public final class SinkFleetValidator {
     validateAuth(spec.getAuth(), violations);
     validateTenant(spec.getTenant(), violations);
     validateAutoscaling(spec.getAutoscaling(), violations);
+    validateNetworkPolicy(spec, violations);
     validateGracePeriod(spec, violations);
     validateEnv(spec.getEnv(), violations);
     if (spec.getHub() != null
@@ -284,6 +298,30 @@ public final class SinkFleetValidator {
           new SpecViolation(
               "spec.autoscaling.fallback.replicas", FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE));
     }
+  }
+
+  private static void validateNetworkPolicy(SinkFleetSpec spec, List<SpecViolation> violations) {
+    var policy = spec.getNetworkPolicy();
+    if (policy == null
+        || !Boolean.TRUE.equals(policy.getEnabled())
+        || (policy.getHubPeers() != null && !policy.getHubPeers().isEmpty())
+        || spec.getHub() == null
+        || isBlank(spec.getHub().getHost())) {
+      return;
+    }
+    if (isClusterServiceName(spec.getHub().getHost())) {
+      violations.add(
+          new SpecViolation("spec.networkPolicy.hubPeers", NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE));
+    }
+  }
+
+  /**
+   * A Service name: a NetworkPolicy cannot allow it by address, since its ClusterIP is rewritten to
+   * a pod's address before most network plugins apply the policy.
+   */
+  static boolean isClusterServiceName(String host) {
+    return !host.contains(":")
+        && (!host.contains(".") || host.endsWith(".svc") || host.contains(".svc."));
   }
 
   private static void validateGracePeriod(SinkFleetSpec spec, List<SpecViolation> violations) {

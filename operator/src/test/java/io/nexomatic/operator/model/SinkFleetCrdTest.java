@@ -68,7 +68,7 @@ class SinkFleetCrdTest {
         .isEqualTo(120);
     assertThat(autoscaling.getProperties().get("mode").getEnum())
         .extracting(n -> n.asText())
-        .containsExactlyInAnyOrder("None", "Cpu", "Backlog");
+        .containsExactlyInAnyOrder("None", "Cpu", "Backlog", "Ephemeral");
     assertThat(autoscaling.getProperties().get("pollIntervalSeconds").getDefault().asInt())
         .isEqualTo(5);
     assertThat(
@@ -87,7 +87,9 @@ class SinkFleetCrdTest {
 
     assertThat(spec.getXKubernetesValidations())
         .extracting(ValidationRule::getRule)
-        .containsExactly(SinkFleetValidator.GRACE_ABOVE_DRAIN_RULE);
+        .containsExactly(
+            SinkFleetValidator.GRACE_ABOVE_DRAIN_RULE,
+            SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_RULE);
     assertThat(spec.getProperties().get("auth").getXKubernetesValidations())
         .extracting(ValidationRule::getRule, ValidationRule::getMessage)
         .containsExactlyInAnyOrder(
@@ -105,7 +107,8 @@ class SinkFleetCrdTest {
         .containsExactlyInAnyOrder(
             SinkFleetValidator.MIN_NOT_ABOVE_MAX_RULE,
             SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE,
-            SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE);
+            SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
+            SinkFleetValidator.SCHEDULES_ONLY_IN_BACKLOG_RULE);
   }
 
   @Test

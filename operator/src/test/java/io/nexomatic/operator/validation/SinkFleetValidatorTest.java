@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.nexomatic.operator.model.AuthMethod;
 import io.nexomatic.operator.model.AutoscalingMode;
+import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.SecretKeyRef;
 import io.nexomatic.operator.model.SinkFleetSpec;
@@ -141,6 +142,48 @@ class SinkFleetValidatorTest {
         .singleElement()
         .asString()
         .contains("CLIENT_SECRET");
+  }
+
+  @Test
+  void aNetworkPolicyForAHubInsideTheClusterNeedsHubPeers() {
+    for (String host : List.of("nexomatic-hub", "hub.nexomatic.svc", "hub.ns.svc.cluster.local")) {
+      var spec = spec();
+      spec.getHub().setHost(host);
+      spec.getNetworkPolicy().setEnabled(true);
+      assertThat(SinkFleetValidator.validate(spec))
+          .as(host)
+          .containsExactly(
+              new SpecViolation(
+                  "spec.networkPolicy.hubPeers",
+                  SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE));
+    }
+    for (String host : List.of("hub.example.com", "10.0.0.5", "fd00::5")) {
+      var spec = spec();
+      spec.getHub().setHost(host);
+      spec.getNetworkPolicy().setEnabled(true);
+      assertThat(SinkFleetValidator.validate(spec)).as(host).isEmpty();
+    }
+  }
+
+  @Test
+  void capacitySchedulesAreCheckedFieldByFieldAndOnlyInBacklogMode() {
+    var spec = spec();
+    var schedule = new CapacityScheduleSpec();
+    schedule.setCron("0 25 * * *");
+    schedule.setTimeZone("Mars/Olympus");
+    schedule.setDurationMinutes(0);
+    schedule.setMinReplicas(2);
+    spec.getAutoscaling().setSchedules(List.of(schedule));
+
+    assertThat(SinkFleetValidator.validate(spec))
+        .extracting(SpecViolation::field)
+        .containsExactly(
+            "spec.autoscaling.schedules",
+            "spec.autoscaling.schedules[0].cron",
+            "spec.autoscaling.schedules[0].timeZone",
+            "spec.autoscaling.schedules[0].durationMinutes");
+    assertThat(SinkFleetValidator.validate(spec).get(1).message())
+        .isEqualTo("cron \"0 25 * * *\": hour 25 is out of range 0-23");
   }
 
   @Test

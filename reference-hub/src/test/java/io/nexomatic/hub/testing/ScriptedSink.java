@@ -43,6 +43,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScriptedSink implements AutoCloseable {
   public String sinkUuid = UUID.randomUUID().toString();
+
+  /** The pod name it reports; by default one derived from its uuid. */
+  public String podName;
+
   private final SinkHubGrpc.SinkHubStub stub;
   private final String sinkType;
   private final Optional<String> tenant;
@@ -133,7 +137,7 @@ public final class ScriptedSink implements AutoCloseable {
                     .setTenantUuid(tenant.orElse(""))
                     .setConcurrency(concurrency)
                     .setVersion("scripted")
-                    .setPodName("pod-" + sinkUuid.substring(0, 8))
+                    .setPodName(podName != null ? podName : "pod-" + sinkUuid.substring(0, 8))
                     .addAllResume(List.of(resume))));
     welcome = expect(HubMessage.BodyCase.WELCOME).getWelcome();
     return welcome;
