@@ -107,6 +107,22 @@ class ClusterE2EIT {
                 x += 1
             return {"data": {"loops": x}}
         """);
+    Files.writeString(
+        e2e.resolve("fresh.py"),
+        """
+        \"\"\"Leaves a file in the container's /tmp and says whether an earlier task left one.\"\"\"
+        import os
+        import socket
+
+        MARK = "/tmp/e2e-earlier-task-was-here"
+
+
+        def run(payload, params):
+            seen = os.path.exists(MARK)
+            with open(MARK, "w") as f:
+                f.write(str(payload.get("n")))
+            return "pod=%s saw-earlier-task=%s" % (socket.gethostname(), seen)
+        """);
     copyTree(Repo.EXAMPLES.resolve("modules/demo"), context.resolve("modules/demo"));
     Files.writeString(
         context.resolve("Dockerfile"),
@@ -558,6 +574,100 @@ class ClusterE2EIT {
         "tasks 2 burning CPU, lost 0, HPA 2 -> %d -> 2 replicas on metrics-server, %.0f s",
         up,
         seconds(start));
+  }
+
+  @Test
+  @Order(9)
+  void anEphemeralFleetRunsFiftyTasksInFiftyFreshPodsNeverMoreThanItsCapAtOnce() throws Exception {
+    long start = System.nanoTime();
+    kube.resources(SinkFleet.class).inNamespace(NS).withName(CPU_FLEET).delete();
+    await().atMost(Duration.ofMinutes(3)).until(() -> fleetPods(CPU_FLEET).isEmpty());
+    Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    int[] mostActive = {0};
+    var watch =
+        kube.pods()
+            .inNamespace(NS)
+            .withLabel("sinks.nexomatic.io/ephemeral", "true")
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<Pod>() {
+                  @Override
+                  public void eventReceived(Action action, Pod pod) {
+                    String name = pod.getMetadata().getName();
+                    String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
+                    if (action == Action.ADDED) {
+                      created.add(name);
+                    }
+                    if (action == Action.DELETED
+                        || "Succeeded".equals(phase)
+                        || "Failed".equals(phase)) {
+                      active.remove(name);
+                    } else {
+                      active.add(name);
+                    }
+                    synchronized (mostActive) {
+                      mostActive[0] = Math.max(mostActive[0], active.size());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                });
+    try {
+      cluster.kubectl(
+          example("ephemeral.yaml")
+              .replace("registry.example.com/nexomatic/nexomatic-sink-local:0.1.0", SINK_IMAGE)
+              .replace("ttlSecondsAfterFinished: 60", "ttlSecondsAfterFinished: 20"),
+          "apply",
+          "-f",
+          "-");
+      List<Task> tasks = new ArrayList<>();
+      for (int n = 0; n < 50; n++) {
+        tasks.add(hub.submit("e2e.fresh", "{\"n\": " + n + "}", 120));
+      }
+      List<Task> ended = awaitAll(tasks, Duration.ofMinutes(10), () -> {});
+      assertThat(ended)
+          .allSatisfy(
+              t ->
+                  assertThat(t.getState())
+                      .as("%s", t.getMessagesList())
+                      .isEqualTo(TaskState.SUCCESS));
+      int runTwice = runTwice(ended);
+      assertThat(runTwice).isZero();
+      Set<String> podsThatRan =
+          ended.stream()
+              .map(t -> String.join(" ", t.getMessagesList()))
+              .map(m -> m.replaceAll(".*pod=(\\S+).*", "$1"))
+              .collect(Collectors.toSet());
+      long contaminated =
+          ended.stream()
+              .filter(t -> String.join(" ", t.getMessagesList()).contains("saw-earlier-task=True"))
+              .count();
+      // Two more polls with nothing queued start no pod beyond the fifty.
+      await()
+          .during(Duration.ofSeconds(5))
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> created.size() == 50);
+      assertThat(podsThatRan).as("one pod per task").hasSize(50);
+      assertThat(contaminated).as("tasks that saw another task's file").isZero();
+      assertThat(created).as("pods created over the run").hasSize(50);
+      assertThat(mostActive[0]).as("pods at once").isLessThanOrEqualTo(5);
+      assertThat(kube.apps().deployments().inNamespace(NS).withName("python-ephemeral").get())
+          .isNull();
+      // Succeeded pods go after their TTL.
+      await().atMost(Duration.ofMinutes(2)).until(() -> fleetPods("python-ephemeral").isEmpty());
+      summary(
+          "ephemeral",
+          "tasks 50, lost 0, run twice %d, pods created %d (at most %d at once, cap 5), pods"
+              + " that ran two tasks 0, tasks that saw another's file %d, %.0f s",
+          runTwice,
+          created.size(),
+          mostActive[0],
+          contaminated,
+          seconds(start));
+    } finally {
+      watch.close();
+    }
   }
 
   @AfterAll

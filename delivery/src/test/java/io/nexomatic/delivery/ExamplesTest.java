@@ -64,6 +64,8 @@ class ExamplesTest {
         .containsExactlyInAnyOrder(
             "examples/backlog-autoscaling.yaml#python-backlog",
             "examples/cpu-autoscaling.yaml#python-cpu",
+            "examples/ephemeral.yaml#python-ephemeral",
+            "examples/scheduled-capacity.yaml#python-office-hours",
             "examples/pinned-tenant.yaml#python-acme",
             "examples/pwsh-fleet.yaml#pwsh",
             "examples/python-fleet.yaml#python",

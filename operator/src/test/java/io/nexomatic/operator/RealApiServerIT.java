@@ -214,6 +214,42 @@ class RealApiServerIT {
             spec -> spec.put("autoscaling", Map.of("maxReplicas", 0)),
             "spec.autoscaling.maxReplicas: Invalid value: 0"),
         invalid(
+            "capacity schedules outside Backlog mode",
+            spec ->
+                spec.put(
+                    "autoscaling",
+                    Map.of(
+                        "mode",
+                        "Cpu",
+                        "schedules",
+                        List.of(
+                            Map.of("cron", "0 8 * * *", "durationMinutes", 60, "minReplicas", 2)))),
+            "autoscaling.schedules apply only when autoscaling.mode is Backlog"),
+        invalid(
+            "a cron with four fields",
+            spec ->
+                spec.put(
+                    "autoscaling",
+                    Map.of(
+                        "mode",
+                        "Backlog",
+                        "schedules",
+                        List.of(
+                            Map.of("cron", "0 8 * *", "durationMinutes", 60, "minReplicas", 2)))),
+            "spec.autoscaling.schedules[0].cron: Invalid value"),
+        invalid(
+            "a NetworkPolicy for a Hub Service without hubPeers",
+            spec -> spec.put("networkPolicy", Map.of("enabled", true)),
+            "networkPolicy.hubPeers is required when hub.host is a Service in the cluster"),
+        invalid(
+            "unknown Ephemeral setting bound",
+            spec ->
+                spec.put(
+                    "autoscaling",
+                    Map.of(
+                        "mode", "Ephemeral", "ephemeral", Map.of("failedPodsHistoryLimit", 500))),
+            "spec.autoscaling.ephemeral.failedPodsHistoryLimit: Invalid value: 500"),
+        invalid(
             "poll interval above an hour",
             spec -> spec.put("autoscaling", Map.of("pollIntervalSeconds", 4000)),
             "spec.autoscaling.pollIntervalSeconds: Invalid value: 4000"));
@@ -270,10 +306,35 @@ class RealApiServerIT {
         }
       }
     }
-    assertThat(names).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(names).hasSizeGreaterThanOrEqualTo(8);
     for (String name : names) {
+      if ("python-ephemeral".equals(name)) {
+        continue;
+      }
       awaitReady(EXAMPLES_NS, name);
     }
+    // No Hub runs in this test: an Ephemeral fleet cannot start a pod for work it cannot see,
+    // and says so, while its NetworkPolicy is in place and no Deployment exists.
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        TestFleets.condition(fleet(EXAMPLES_NS, "python-ephemeral"), "Ready")
+                            .getReason())
+                    .isEqualTo("HubUnreachable"));
+    assertThat(deployment(EXAMPLES_NS, "python-ephemeral")).isNull();
+    var policy =
+        admin
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(EXAMPLES_NS)
+            .withName("python-ephemeral")
+            .get();
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+    assertThat(policy.getMetadata().getOwnerReferences()).hasSize(1);
   }
 
   @Test
