@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * The one-node cluster of {@code scripts/local-cluster.sh}: a real kubelet running our images with
@@ -41,24 +41,24 @@ final class LocalCluster implements AutoCloseable {
    * left up at the end only then.
    */
   static LocalCluster up(Docker docker) {
-    boolean wasUp = run(Duration.ofMinutes(1), "status").exit == 0;
+    boolean wasUp = run(Duration.ofMinutes(1), "status").exit() == 0;
     if (wasUp) {
       System.out.println("[cluster-e2e] restarting the running local cluster for an empty state");
-      Result down = run(Duration.ofMinutes(5), "down");
-      assertThat(down.exit).as("scripts/local-cluster.sh down:%n%s", down.err).isZero();
+      Processes.Result down = run(Duration.ofMinutes(5), "down");
+      assertThat(down.exit()).as("scripts/local-cluster.sh down:%n%s", down.err()).isZero();
     }
-    Result up = run(Duration.ofMinutes(15), "up");
-    if (up.exit == 3) {
+    Processes.Result up = run(Duration.ofMinutes(15), "up");
+    if (up.exit() == 3) {
       RequiredTool.skip(
-          up.err
+          up.err()
               .lines()
               .filter(l -> l.startsWith("cannot run"))
               .findFirst()
-              .orElse(up.err.strip()));
+              .orElse(up.err().strip()));
     }
-    assertThat(up.exit).as("scripts/local-cluster.sh up:%n%s", up.err).isZero();
+    assertThat(up.exit()).as("scripts/local-cluster.sh up:%n%s", up.err()).isZero();
     String line =
-        up.out.lines().filter(l -> l.startsWith("KUBECONFIG=")).reduce((a, b) -> b).orElseThrow();
+        up.out().lines().filter(l -> l.startsWith("KUBECONFIG=")).reduce((a, b) -> b).orElseThrow();
     return new LocalCluster(Path.of(line.substring("KUBECONFIG=".length())), !wasUp, docker);
   }
 
@@ -95,17 +95,17 @@ final class LocalCluster implements AutoCloseable {
     command.add("--kubeconfig");
     command.add(kubeconfig.toString());
     command.addAll(List.of(args));
-    Result r = exec(Duration.ofMinutes(3), stdin, command);
-    assertThat(r.exit).as("kubectl %s%n%s", String.join(" ", args), r.err).isZero();
-    return r.out;
+    Processes.Result r = exec(Duration.ofMinutes(3), stdin, command);
+    assertThat(r.exit()).as("kubectl %s%n%s", String.join(" ", args), r.err()).isZero();
+    return r.out();
   }
 
   /** SIGKILLs the pod's containers, as the kernel's OOM killer or a crash would. */
   void killPod(String namespace, String pod) {
-    Result r =
+    Processes.Result r =
         exec(
             Duration.ofMinutes(1), null, List.of(SCRIPT.toString(), "kill", namespace + "/" + pod));
-    assertThat(r.exit).as("local-cluster.sh kill %s/%s:%n%s", namespace, pod, r.err).isZero();
+    assertThat(r.exit()).as("local-cluster.sh kill %s/%s:%n%s", namespace, pod, r.err()).isZero();
   }
 
   /**
@@ -120,7 +120,7 @@ final class LocalCluster implements AutoCloseable {
             + "\",\"namespace\":\""
             + namespace
             + "\"}}";
-    Result r =
+    Processes.Result r =
         exec(
             Duration.ofMinutes(1),
             body,
@@ -143,8 +143,8 @@ final class LocalCluster implements AutoCloseable {
                 "--data-binary",
                 "@-",
                 apiServer() + "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/eviction"));
-    assertThat(r.exit).as("curl eviction of %s/%s:%n%s", namespace, pod, r.err).isZero();
-    return Integer.parseInt(r.out.strip());
+    assertThat(r.exit()).as("curl eviction of %s/%s:%n%s", namespace, pod, r.err()).isZero();
+    return Integer.parseInt(r.out().strip());
   }
 
   private String apiServer() {
@@ -154,58 +154,27 @@ final class LocalCluster implements AutoCloseable {
   }
 
   private static Path k8sBinary(String name) {
-    Result dir =
+    Processes.Result dir =
         exec(
             Duration.ofMinutes(1),
             null,
             List.of(Repo.ROOT.resolve("scripts/k8s-test-binaries.sh").toString(), "--print-dir"));
-    return Path.of(dir.out.strip()).resolve(name);
+    return Path.of(dir.out().strip()).resolve(name);
   }
 
   @Override
   public void close() {
     if (ownsIt) {
-      Result down = run(Duration.ofMinutes(5), "down");
-      assertThat(down.exit).as("scripts/local-cluster.sh down:%n%s", down.err).isZero();
+      Processes.Result down = run(Duration.ofMinutes(5), "down");
+      assertThat(down.exit()).as("scripts/local-cluster.sh down:%n%s", down.err()).isZero();
     }
   }
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(Duration timeout, String command) {
+  private static Processes.Result run(Duration timeout, String command) {
     return exec(timeout, null, List.of(SCRIPT.toString(), command));
   }
 
-  private static Result exec(Duration timeout, String stdin, List<String> command) {
-    try {
-      Path out = Files.createTempFile("cluster-out-", ".txt");
-      Path err = Files.createTempFile("cluster-err-", ".txt");
-      try {
-        var pb =
-            new ProcessBuilder(command)
-                .directory(Repo.ROOT.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-          if (stdin != null) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-          }
-        }
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          return new Result(-1, Files.readString(out), Files.readString(err) + "\n(timed out)");
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static Processes.Result exec(Duration timeout, String stdin, List<String> command) {
+    return Processes.run(timeout, stdin, command, Map.of());
   }
 }
