@@ -135,6 +135,7 @@ final class Demo {
           autoscaling.getTasksPerSink(),
           autoscaling.getPollIntervalSeconds(),
           autoscaling.getScaleDownStabilizationSeconds());
+      out.print(kubectlHint(cluster, ns, name));
 
       try (var runner = cluster.pods(kube, ns, name, options, work)) {
         runner.start();
@@ -377,6 +378,34 @@ final class Demo {
             ? "RESULT: every task reached its expected state"
             : "RESULT: " + wrong + " task(s) did not reach their expected state");
     return wrong == 0 ? 0 : 1;
+  }
+
+  /** How to look at the demo's cluster with kubectl from another terminal, or why one cannot. */
+  static String kubectlHint(DemoCluster cluster, String ns, String name) {
+    return cluster
+        .kubectl()
+        .map(
+            k ->
+                String.format(
+                    Locale.ROOT,
+                    "kubectl    from another terminal, while the demo runs:%n"
+                        + "  export KUBECONFIG=%s%n"
+                        + "  alias kubectl=%s%n"
+                        + "  %-48s # printer columns%n"
+                        + "  %-48s # conditions and Events%n"
+                        + "  %-48s # e.g. spec.autoscaling.maxReplicas%n"
+                        + "  %-48s # the children%n%n",
+                    k.kubeconfig(),
+                    k.command(),
+                    "kubectl -n " + ns + " get sinkfleets",
+                    "kubectl -n " + ns + " describe sf " + name,
+                    "kubectl -n " + ns + " edit sf " + name,
+                    "kubectl -n " + ns + " get deployments,pods,events"))
+        .orElse(
+            String.format(
+                Locale.ROOT,
+                "kubectl    not against the mock API server, which serves no API discovery: run"
+                    + " scripts/k8s-test-binaries.sh once, then the demo with --api real%n%n"));
   }
 
   private void keepRunning(String hubHost, int hubPort, String adminToken)

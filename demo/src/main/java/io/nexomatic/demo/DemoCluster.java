@@ -41,9 +41,22 @@ interface DemoCluster extends AutoCloseable {
     return Optional.empty();
   }
 
-  /** Runs the fleet's pods. */
-  DemoPods pods(
-      KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work);
+  /** Runs the fleet's pods: by default as local processes playing kubelet. */
+  default DemoPods pods(
+      KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work) {
+    return LocalPodRunner.forDemo(kube, namespace, fleet, options, work);
+  }
+
+  /**
+   * How to point kubectl at this API server: a kubeconfig file and the kubectl to use, or empty
+   * when kubectl cannot talk to it (the mock server serves no API discovery).
+   */
+  default Optional<Kubectl> kubectl() {
+    return Optional.empty();
+  }
+
+  /** A kubeconfig file and the kubectl binary that works with it. */
+  record Kubectl(Path kubeconfig, String command) {}
 
   @Override
   void close();
@@ -91,12 +104,6 @@ interface DemoCluster extends AutoCloseable {
       }
 
       @Override
-      public DemoPods pods(
-          KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work) {
-        return LocalPodRunner.forDemo(kube, namespace, fleet, options, work);
-      }
-
-      @Override
       public void close() {
         harness.close();
       }
@@ -119,9 +126,8 @@ interface DemoCluster extends AutoCloseable {
       }
 
       @Override
-      public DemoPods pods(
-          KubernetesClient kube, String namespace, String fleet, DemoOptions options, Path work) {
-        return LocalPodRunner.forDemo(kube, namespace, fleet, options, work);
+      public Optional<Kubectl> kubectl() {
+        return Optional.of(new Kubectl(plane.kubeconfig(), plane.kubectl().toString()));
       }
 
       @Override

@@ -20,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class LocalNode {
 
   private final Path script;
+  private final Path kubeconfig;
   private final Config config;
 
-  private LocalNode(Path script, Config config) {
+  private LocalNode(Path script, Path kubeconfig, Config config) {
     this.script = script;
+    this.kubeconfig = kubeconfig;
     this.config = config;
   }
 
@@ -47,7 +49,7 @@ final class LocalNode {
             .orElseThrow(() -> new IllegalStateException(script + " status printed no KUBECONFIG"));
     try {
       String yaml = Files.readString(Path.of(kubeconfig), StandardCharsets.UTF_8);
-      return Optional.of(new LocalNode(script, Config.fromKubeconfig(yaml)));
+      return Optional.of(new LocalNode(script, Path.of(kubeconfig), Config.fromKubeconfig(yaml)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -55,6 +57,11 @@ final class LocalNode {
 
   Config config() {
     return config;
+  }
+
+  /** The node's admin kubeconfig file. */
+  Path kubeconfig() {
+    return kubeconfig;
   }
 
   /** The node's address: the API server's, and the pods' gateway to this machine. */

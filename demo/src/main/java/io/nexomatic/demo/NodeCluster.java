@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.nexomatic.operator.hub.HubQueueSource;
+import io.nexomatic.operator.testing.RealControlPlane;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -54,6 +55,12 @@ final class NodeCluster implements DemoCluster {
   @Override
   public String hubHost() {
     return node.address();
+  }
+
+  @Override
+  public Optional<Kubectl> kubectl() {
+    return Optional.of(
+        new Kubectl(node.kubeconfig(), RealControlPlane.binaries().resolve("kubectl").toString()));
   }
 
   @Override

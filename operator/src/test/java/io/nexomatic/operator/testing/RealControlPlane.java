@@ -192,7 +192,7 @@ public final class RealControlPlane implements AutoCloseable {
   }
 
   /** The cached binaries, built first when missing. */
-  static Path binaries() {
+  public static Path binaries() {
     Path script = repositoryRoot().resolve("scripts").resolve("k8s-test-binaries.sh");
     try {
       // Only without Go does a missing build matter here: --print-dir below builds it otherwise.
