@@ -405,12 +405,7 @@ class ClusterE2EIT {
                 s -> s.size() <= 2);
     assertThat(busy).as("the busy pods survive the scale-in").containsAll(survivors);
     List<Task> ended = awaitAll(tasks, Duration.ofMinutes(3), () -> {});
-    assertThat(ended)
-        .allSatisfy(
-            t ->
-                assertThat(t.getState())
-                    .as("%s", t.getMessagesList())
-                    .isEqualTo(TaskState.SUCCESS));
+    assertAllSucceeded(ended);
     int runTwice = runTwice(ended);
     assertThat(runTwice).isZero();
     summary(
@@ -454,12 +449,7 @@ class ClusterE2EIT {
                                 .get()
                                 .getSpec()
                                 .getReplicas())));
-    assertThat(ended)
-        .allSatisfy(
-            t ->
-                assertThat(t.getState())
-                    .as("%s", t.getMessagesList())
-                    .isEqualTo(TaskState.SUCCESS));
+    assertAllSucceeded(ended);
     int runTwice = runTwice(ended);
     assertThat(runTwice).isZero();
     assertThat(peak[0]).as("the new leader scaled the fleet up").isGreaterThan(1);
@@ -513,12 +503,7 @@ class ClusterE2EIT {
     assertThat(hub.acceptsClientSecret(newSecret)).isTrue();
     assertThat(hub.acceptsClientSecret(hub.clientSecret())).as("the old secret").isFalse();
     List<Task> ended = awaitAll(tasks, Duration.ofMinutes(4), () -> {});
-    assertThat(ended)
-        .allSatisfy(
-            t ->
-                assertThat(t.getState())
-                    .as("%s", t.getMessagesList())
-                    .isEqualTo(TaskState.SUCCESS));
+    assertAllSucceeded(ended);
     int runTwice = runTwice(ended);
     assertThat(runTwice).isZero();
     // The rolled sinks hold sessions with the new secret alone, and so does the operator's read.
@@ -562,12 +547,7 @@ class ClusterE2EIT {
     }
     int up = await().atMost(Duration.ofMinutes(4)).until(() -> hpaReplicas(CPU_FLEET), r -> r > 2);
     List<Task> ended = awaitAll(tasks, Duration.ofMinutes(5), () -> {});
-    assertThat(ended)
-        .allSatisfy(
-            t ->
-                assertThat(t.getState())
-                    .as("%s", t.getMessagesList())
-                    .isEqualTo(TaskState.SUCCESS));
+    assertAllSucceeded(ended);
     await().atMost(Duration.ofMinutes(6)).until(() -> hpaReplicas(CPU_FLEET), r -> r == 2);
     summary(
         "cpu-hpa",
@@ -578,6 +558,53 @@ class ClusterE2EIT {
 
   @Test
   @Order(9)
+  void aCapacityScheduleKeepsWarmSinksOnTheNodeWhileActiveAndReleasesThemAfter() throws Exception {
+    long start = System.nanoTime();
+    kube.resources(SinkFleet.class).inNamespace(NS).withName(CPU_FLEET).delete();
+    // A window that starts this minute (UTC) and lasts three, from the example's own fleet.
+    var now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+    cluster.kubectl(
+        example("scheduled-capacity.yaml")
+            .replace("registry.example.com/nexomatic/nexomatic-sink-local:0.1.0", SINK_IMAGE)
+            .replace("maxReplicas: 10", "maxReplicas: 2\n    scaleDownStabilizationSeconds: 0")
+            .replace(
+                "cron: \"0 8 * * MON-FRI\"",
+                "cron: \"" + now.getMinute() + " " + now.getHour() + " * * *\"")
+            .replace(
+                "timeZone: Europe/Berlin\n        durationMinutes: 600",
+                "timeZone: UTC\n        durationMinutes: 3")
+            // The month-end window must not overlap the test's, whatever the date.
+            .replace("cron: \"0 20 28-31 * *\"", "cron: \"0 0 31 2 *\"")
+            .replace("minReplicas: 3", "minReplicas: 2"),
+        "apply",
+        "-f",
+        "-");
+    String fleetName = "python-office-hours";
+    await().atMost(Duration.ofMinutes(3)).until(() -> readyFleetPods(fleetName).size() == 2);
+    double warmAfter = seconds(start);
+    SinkFleet during = fleet(fleetName);
+    assertThat(during.getStatus().getActiveSchedule()).isEqualTo("office-hours");
+    await().atMost(Duration.ofMinutes(4)).until(() -> fleetPods(fleetName).isEmpty());
+    assertThat(fleet(fleetName).getStatus().getActiveSchedule()).isNull();
+    var messages =
+        kube.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "CapacitySchedule".equals(e.getReason()))
+            .map(e -> e.getMessage())
+            .toList();
+    assertThat(messages)
+        .anyMatch(m -> m.startsWith("capacity schedule office-hours started"))
+        .anyMatch(m -> m.startsWith("capacity schedule office-hours ended"));
+    kube.resources(SinkFleet.class).inNamespace(NS).withName(fleetName).delete();
+    summary(
+        "schedule",
+        "window of 3 min: 0 -> 2 Ready sinks in %.0f s with no task queued, back to 0 after it,"
+            + " Events started/ended, %.0f s",
+        warmAfter,
+        seconds(start));
+  }
+
+  @Test
+  @Order(10)
   void anEphemeralFleetRunsFiftyTasksInFiftyFreshPodsNeverMoreThanItsCapAtOnce() throws Exception {
     long start = System.nanoTime();
     kube.resources(SinkFleet.class).inNamespace(NS).withName(CPU_FLEET).delete();
@@ -626,12 +653,7 @@ class ClusterE2EIT {
         tasks.add(hub.submit("e2e.fresh", "{\"n\": " + n + "}", 120));
       }
       List<Task> ended = awaitAll(tasks, Duration.ofMinutes(10), () -> {});
-      assertThat(ended)
-          .allSatisfy(
-              t ->
-                  assertThat(t.getState())
-                      .as("%s", t.getMessagesList())
-                      .isEqualTo(TaskState.SUCCESS));
+      assertAllSucceeded(ended);
       int runTwice = runTwice(ended);
       assertThat(runTwice).isZero();
       Set<String> podsThatRan =
@@ -936,6 +958,15 @@ class ClusterE2EIT {
                             t.getState() == TaskState.SUCCESS
                                 || t.getState() == TaskState.WARNING
                                 || t.getState() == TaskState.ERROR));
+  }
+
+  private static void assertAllSucceeded(List<Task> ended) {
+    assertThat(ended)
+        .allSatisfy(
+            t ->
+                assertThat(t.getState())
+                    .as("%s", t.getMessagesList())
+                    .isEqualTo(TaskState.SUCCESS));
   }
 
   /** Tasks that more than one attempt started to run (a lease handed back unstarted is not). */

@@ -3,16 +3,11 @@ package io.nexomatic.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nexomatic.hub.testing.RequiredTool;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code docker} CLI against the engine {@code scripts/images.sh} finds or starts (a Docker
@@ -98,37 +93,9 @@ final class Docker {
 
   private static Result exec(
       Map<String, String> env, Duration timeout, Path workDir, String... command) {
-    try {
-      Path out = Files.createTempFile("docker-out-", ".txt");
-      Path err = Files.createTempFile("docker-err-", ".txt");
-      try {
-        var pb =
-            new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        pb.environment().putAll(env);
-        pb.environment().put("DOCKER_BUILDKIT", "0");
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          return new Result(
-              -1, read(out), read(err) + "\n(timed out after " + timeout.toSeconds() + " s)");
-        }
-        return new Result(p.exitValue(), read(out), read(err));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String read(Path file) throws IOException {
-    return Files.readString(file, StandardCharsets.UTF_8);
+    var withoutBuildKit = new java.util.HashMap<>(env);
+    withoutBuildKit.put("DOCKER_BUILDKIT", "0");
+    var r = Processes.run(timeout, null, List.of(command), withoutBuildKit, workDir);
+    return new Result(r.exit(), r.out(), r.err());
   }
 }

@@ -23,13 +23,19 @@ final class Processes {
    * @param env variables added to the test's own environment
    */
   static Result run(Duration timeout, String stdin, List<String> command, Map<String, String> env) {
+    return run(timeout, stdin, command, env, Repo.ROOT);
+  }
+
+  /** As {@link #run(Duration, String, List, Map)}, in {@code workDir}. */
+  static Result run(
+      Duration timeout, String stdin, List<String> command, Map<String, String> env, Path workDir) {
     try {
       Path out = Files.createTempFile("process-out-", ".txt");
       Path err = Files.createTempFile("process-err-", ".txt");
       try {
         var pb =
             new ProcessBuilder(command)
-                .directory(Repo.ROOT.toFile())
+                .directory(workDir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().putAll(env);
@@ -41,7 +47,10 @@ final class Processes {
         }
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          return new Result(-1, Files.readString(out), Files.readString(err) + "\n(timed out)");
+          return new Result(
+              -1,
+              Files.readString(out),
+              Files.readString(err) + "\n(timed out after " + timeout.toSeconds() + " s)");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
       } finally {

@@ -21,6 +21,7 @@ import io.nexomatic.operator.children.FleetLabels;
 import io.nexomatic.operator.hub.GrpcHubQueueSource;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.scaling.PodDeletionCosts;
@@ -150,6 +151,53 @@ class BacklogAutoscalingTest {
     assertThat(events("Scaled"))
         .as("one decision, straight to the target")
         .containsExactly("scaled up from 1 to 10: 100 tasks queued or leased at 10 per sink");
+  }
+
+  @Test
+  void aCapacityScheduleRaisesTheFloorWhileActiveAndSaysSoInStatusAndEvents() {
+    // A window that started this minute on the operator's clock and lasts ten minutes.
+    var now = clock.instant().atZone(java.time.ZoneOffset.UTC);
+    var window = new CapacityScheduleSpec();
+    window.setName("batch-window");
+    window.setCron(now.getMinute() + " " + now.getHour() + " * * *");
+    window.setDurationMinutes(10);
+    window.setMinReplicas(3);
+    create(
+        backlogFleet(
+            a -> {
+              a.setMinReplicas(0);
+              a.setScaleDownStabilizationSeconds(0);
+              a.setSchedules(List.of(window));
+            }),
+        BASE_SECRET);
+
+    awaitReplicas(3);
+    awaitFleet(f -> assertThat(f.getStatus().getActiveSchedule()).isEqualTo("batch-window"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(events("CapacitySchedule"))
+                    .singleElement()
+                    .asString()
+                    .startsWith("capacity schedule batch-window started"));
+
+    clock.advance(Duration.ofMinutes(11));
+    // Back to what the backlog alone asks for (this class's Hub may still hold another test's
+    // leased task, so not necessarily zero).
+    awaitFleet(
+        f ->
+            assertThat(f.getStatus().getDesiredReplicas())
+                .as("%s", scalingActive(f).getMessage())
+                .isLessThan(3));
+    awaitFleet(f -> assertThat(f.getStatus().getActiveSchedule()).isNull());
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(events("CapacitySchedule"))
+                    .anySatisfy(
+                        e -> assertThat(e).startsWith("capacity schedule batch-window ended")));
   }
 
   @Test

@@ -23,9 +23,6 @@ public class CpuAutoscaling implements Condition<HorizontalPodAutoscaler, SinkFl
 
   /** Whether an HPA owns {@code fleet}'s replica count. */
   public static boolean holdsFor(SinkFleet fleet) {
-    var spec = fleet.getSpec();
-    return !Boolean.TRUE.equals(spec.getSuspend())
-        && spec.getAutoscaling() != null
-        && spec.getAutoscaling().getMode() == AutoscalingMode.CPU;
+    return AutoscalingMode.CPU.activeFor(fleet);
   }
 }

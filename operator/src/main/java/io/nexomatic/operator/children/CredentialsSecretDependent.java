@@ -32,11 +32,7 @@ public class CredentialsSecretDependent extends CRUDKubernetesDependentResource<
   /** The derived Secret for {@code fleet}. */
   static Secret build(SinkFleet fleet, FleetInputs inputs) {
     return new SecretBuilder()
-        .withNewMetadata()
-        .withName(FleetLabels.credentialsSecretName(fleet))
-        .withNamespace(fleet.getMetadata().getNamespace())
-        .withLabels(FleetLabels.common(fleet))
-        .endMetadata()
+        .withMetadata(FleetLabels.childMetadata(fleet, FleetLabels.credentialsSecretName(fleet)))
         .withType("Opaque")
         .withImmutable(false)
         .withData(inputs.credentials().encodedSecretData())

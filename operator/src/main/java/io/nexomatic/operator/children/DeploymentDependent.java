@@ -104,11 +104,7 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
   public static Deployment build(SinkFleet fleet, FleetInputs inputs) {
     var deployment =
         new DeploymentBuilder()
-            .withNewMetadata()
-            .withName(FleetLabels.workloadName(fleet))
-            .withNamespace(fleet.getMetadata().getNamespace())
-            .withLabels(FleetLabels.common(fleet))
-            .endMetadata()
+            .withMetadata(FleetLabels.childMetadata(fleet))
             .withNewSpec()
             .withNewSelector()
             .withMatchLabels(FleetLabels.selector(fleet))

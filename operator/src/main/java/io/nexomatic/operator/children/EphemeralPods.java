@@ -27,11 +27,7 @@ public final class EphemeralPods {
 
   /** Whether {@code fleet} runs one-task pods instead of a Deployment: Ephemeral, not suspended. */
   public static boolean runFor(SinkFleet fleet) {
-    var spec = fleet.getSpec();
-    return spec != null
-        && !Boolean.TRUE.equals(spec.getSuspend())
-        && spec.getAutoscaling() != null
-        && spec.getAutoscaling().getMode() == AutoscalingMode.EPHEMERAL;
+    return AutoscalingMode.EPHEMERAL.activeFor(fleet);
   }
 
   /** The labels that select {@code fleet}'s one-task pods. */

@@ -1,5 +1,7 @@
 package io.nexomatic.operator.children;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.nexomatic.operator.model.SinkFleet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +44,21 @@ public final class FleetLabels {
     return labels;
   }
 
-  /** Name of the Deployment, ServiceAccount, HPA and PodDisruptionBudget. */
+  /** A child's metadata: the fleet's name (or {@code name}), namespace and common labels. */
+  public static ObjectMeta childMetadata(SinkFleet fleet, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(fleet.getMetadata().getNamespace())
+        .withLabels(common(fleet))
+        .build();
+  }
+
+  /** {@link #childMetadata(SinkFleet, String)} under the fleet's own name. */
+  public static ObjectMeta childMetadata(SinkFleet fleet) {
+    return childMetadata(fleet, workloadName(fleet));
+  }
+
+  /** Name of the Deployment, ServiceAccount, HPA, PodDisruptionBudget and NetworkPolicy. */
   public static String workloadName(SinkFleet fleet) {
     return fleet.getMetadata().getName();
   }

@@ -34,11 +34,7 @@ public class HorizontalPodAutoscalerDependent
         Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
     var defaults = new AutoscalingSpec();
     return new HorizontalPodAutoscalerBuilder()
-        .withNewMetadata()
-        .withName(FleetLabels.workloadName(fleet))
-        .withNamespace(fleet.getMetadata().getNamespace())
-        .withLabels(FleetLabels.common(fleet))
-        .endMetadata()
+        .withMetadata(FleetLabels.childMetadata(fleet))
         .withNewSpec()
         .withNewScaleTargetRef()
         .withApiVersion("apps/v1")

@@ -75,11 +75,7 @@ public class NetworkPolicyDependent
       egress.addAll(spec.getExtraEgress());
     }
     return new NetworkPolicyBuilder()
-        .withNewMetadata()
-        .withName(FleetLabels.workloadName(fleet))
-        .withNamespace(fleet.getMetadata().getNamespace())
-        .withLabels(FleetLabels.common(fleet))
-        .endMetadata()
+        .withMetadata(FleetLabels.childMetadata(fleet))
         .withNewSpec()
         .withNewPodSelector()
         .withMatchLabels(FleetLabels.selector(fleet))

@@ -31,11 +31,7 @@ public class PodDisruptionBudgetDependent
             ? 1
             : disruption.getMaxUnavailable();
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata()
-        .withName(FleetLabels.workloadName(fleet))
-        .withNamespace(fleet.getMetadata().getNamespace())
-        .withLabels(FleetLabels.common(fleet))
-        .endMetadata()
+        .withMetadata(FleetLabels.childMetadata(fleet))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(maxUnavailable))
         .withNewSelector()

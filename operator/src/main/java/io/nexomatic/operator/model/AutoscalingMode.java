@@ -15,5 +15,14 @@ public enum AutoscalingMode {
   BACKLOG,
   /** One fresh pod per queued task: each sink takes exactly one task, delivers it and exits. */
   @JsonProperty("Ephemeral")
-  EPHEMERAL
+  EPHEMERAL;
+
+  /** Whether {@code fleet} is in this mode and not suspended (suspension overrides every mode). */
+  public boolean activeFor(SinkFleet fleet) {
+    var spec = fleet.getSpec();
+    return spec != null
+        && !Boolean.TRUE.equals(spec.getSuspend())
+        && spec.getAutoscaling() != null
+        && spec.getAutoscaling().getMode() == this;
+  }
 }

@@ -74,11 +74,7 @@ public final class BacklogAutoscaler {
 
   /** Whether the autoscaler decides {@code fleet}'s count: Backlog mode and not suspended. */
   public static boolean applies(SinkFleet fleet) {
-    var spec = fleet.getSpec();
-    return spec != null
-        && !Boolean.TRUE.equals(spec.getSuspend())
-        && spec.getAutoscaling() != null
-        && spec.getAutoscaling().getMode() == AutoscalingMode.BACKLOG;
+    return AutoscalingMode.BACKLOG.activeFor(fleet);
   }
 
   /** The spec's capacity schedules; the validator has already refused any that do not parse. */
