@@ -183,6 +183,31 @@ class EphemeralFleetTest {
   }
 
   @Test
+  void podsWhoseTasksWereCancelledBeforeTheyConnectedAreStoppedOnceIdle() {
+    var fleet = ephemeralFleet(10);
+    var first = hub.submit(BASE);
+    var second = hub.submit(BASE);
+    await().atMost(TIMEOUT).until(() -> pods(fleet).size() == 2);
+    for (var t : List.of(first, second)) {
+      hub.admin.cancelTask(
+          io.nexomatic.protocol.v1.CancelTaskRequest.newBuilder()
+              .setTaskId(t.getTaskId())
+              .setReason("no longer needed")
+              .build());
+    }
+    for (Pod pod : pods(fleet)) {
+      ScriptedSink sink = hub.sink(BASE);
+      sink.podName = pod.getMetadata().getName();
+      sinks.add(sink);
+      sink.hello(1);
+      sink.credit(1);
+    }
+    // Connected, idle, and no task left for them: the operator deletes them (kubelet would then
+    // SIGTERM their sinks, which drain).
+    await().atMost(TIMEOUT).until(() -> pods(fleet).isEmpty());
+  }
+
+  @Test
   void podsThatHaveNotConnectedYetAreNeverDoubledHoweverManyPollsPass() {
     var fleet = ephemeralFleet(10);
     for (int i = 0; i < 3; i++) {

@@ -90,7 +90,8 @@ public final class GrpcHubQueueSource implements HubQueueSource {
       var drainingPods = new HashSet<String>();
       for (Sink sink : sinks.getSinksList()) {
         if (sink.getStatus() != SinkStatus.OFFLINE && !sink.getPodName().isEmpty()) {
-          tasksByPod.merge(sink.getPodName(), sink.getBusy(), Integer::sum);
+          // An offer in flight makes a sink as busy as a lease: it is about to hold that task.
+          tasksByPod.merge(sink.getPodName(), sink.getBusy() + sink.getOffered(), Integer::sum);
           if (sink.getDraining()) {
             drainingPods.add(sink.getPodName());
           }

@@ -10,8 +10,8 @@ import java.util.Set;
  * @param leased tasks offered, leased or running
  * @param connectedSinks sinks with an established session serving the queue
  * @param busySinks of those, the ones running at least one task
- * @param tasksByPod tasks each connected sink holds, by the pod name it reported (sinks outside
- *     Kubernetes report none and are left out)
+ * @param tasksByPod tasks each connected sink holds or has on offer, by the pod name it reported
+ *     (sinks outside Kubernetes report none and are left out)
  * @param drainingPods the pods among those whose sink is draining: it takes no more tasks
  */
 public record HubQueueView(

@@ -36,11 +36,14 @@ public final class EphemeralPlanner {
    * One decision.
    *
    * @param start pods to start now
-   * @param delete names of finished pods to delete now
+   * @param delete names of pods to delete now: finished ones past their keeping, and idle ones no
+   *     queued task is left for
    * @param active pods not yet finished (terminating ones included: they still hold a node's room)
    * @param ready of those, the Ready ones
    * @param starting active pods whose sink has not connected to the Hub yet
    * @param idle connected sinks holding no task and not draining
+   * @param stopped of the pods to delete, the idle ones (their tasks were cancelled or taken by
+   *     others): deleting one drains its sink, which hands back any task offered meanwhile
    * @param lastFailure why the most recently finished pod failed, when it did
    */
   public record Plan(
@@ -50,6 +53,7 @@ public final class EphemeralPlanner {
       int ready,
       int starting,
       int idle,
+      int stopped,
       Optional<String> lastFailure) {
 
     public Plan {
@@ -59,6 +63,7 @@ public final class EphemeralPlanner {
     /** A sentence for Events and the ScalingActive condition. */
     public String explanation(long queued, int maxPods) {
       return (start > 0 ? "started " + start + " one-task pod(s): " : "")
+          + (stopped > 0 ? "stopped " + stopped + " idle pod(s) no task is left for: " : "")
           + queued
           + " task(s) queued, "
           + starting
@@ -86,6 +91,7 @@ public final class EphemeralPlanner {
     int starting = 0;
     int idle = 0;
     var finished = new ArrayList<Pod>();
+    var idlePods = new ArrayList<String>();
     for (Pod pod : pods) {
       if (finished(pod)) {
         finished.add(pod);
@@ -104,6 +110,7 @@ public final class EphemeralPlanner {
         starting++;
       } else if (tasks == 0 && !view.get().drainingPods().contains(name)) {
         idle++;
+        idlePods.add(name);
       }
     }
     finished.sort(Comparator.comparing((Pod p) -> finishedAt(p)).reversed());
@@ -124,6 +131,13 @@ public final class EphemeralPlanner {
     }
 
     var delete = new ArrayList<String>();
+    int stopped = 0;
+    if (view.isPresent() && idle > view.get().queued()) {
+      // More idle sinks than queued tasks: the surplus would hold its room forever.
+      stopped = (int) (idle - view.get().queued());
+      idlePods.sort(null);
+      delete.addAll(idlePods.subList(0, stopped));
+    }
     int failedKept = 0;
     for (Pod pod : finished) {
       if ("Failed".equals(phase(pod))) {
@@ -134,7 +148,7 @@ public final class EphemeralPlanner {
         delete.add(pod.getMetadata().getName());
       }
     }
-    return new Plan(start, delete, active, ready, starting, idle, lastFailure);
+    return new Plan(start, delete, active, ready, starting, idle, stopped, lastFailure);
   }
 
   private static String phase(Pod pod) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an Ephemeral fleet: reads the Hub, lists the fleet's one-task pods straight from the API
  * server (not from a cache, which could lag behind the pods this operator just created and make it
- * start them twice), starts what {@link EphemeralPlanner} asks for and deletes finished pods.
+ * start them twice), starts what {@link EphemeralPlanner} asks for and deletes finished pods and
+ * idle ones no task is left for.
  */
 public final class EphemeralScaler {
 
@@ -95,7 +96,7 @@ public final class EphemeralScaler {
       try {
         client.pods().inNamespace(namespace).withName(name).delete();
       } catch (KubernetesClientException e) {
-        log.warn("cannot delete finished pod {}/{}: {}", namespace, name, e.getMessage());
+        log.warn("cannot delete pod {}/{}: {}", namespace, name, e.getMessage());
       }
     }
 
@@ -137,7 +138,7 @@ public final class EphemeralScaler {
               true,
               BacklogAutoscaler.READING_BACKLOG,
               explanation,
-              started > 0 ? explanation : null,
+              started > 0 || plan.stopped() > 0 ? explanation : null,
               poll,
               null);
     }

@@ -117,6 +117,16 @@ class EphemeralPlannerTest {
   }
 
   @Test
+  void idleSinksBeyondTheQueuedTasksAreStoppedSoTheyDoNotHoldRoomForever() {
+    var pods = List.of(pod("a", "Running"), pod("b", "Running"), pod("c", "Running"));
+    var plan = EphemeralPlanner.plan(hub(1, Map.of("a", 0, "b", 0, "c", 1)), pods, TEN, NOW);
+    assertThat(plan.start()).isZero();
+    assertThat(plan.stopped()).isEqualTo(1);
+    assertThat(plan.delete()).containsExactly("a");
+    assertThat(plan.explanation(1, 10)).startsWith("stopped 1 idle pod(s) no task is left for: ");
+  }
+
+  @Test
   void aTerminatingPodHoldsRoomUnderTheCapButTakesNoTask() {
     var settings = new EphemeralPlanner.Settings(2, Duration.ofSeconds(60), 2);
     var plan = EphemeralPlanner.plan(hub(5, Map.of()), List.of(terminating("t")), settings, NOW);

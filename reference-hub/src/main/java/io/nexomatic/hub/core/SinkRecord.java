@@ -49,7 +49,8 @@ final class SinkRecord {
             .setHostname(hostname)
             .setVersion(version)
             .setSessionId(session == null ? "" : session.id)
-            .setConnectedAtMs(connectedAt);
+            .setConnectedAtMs(connectedAt)
+            .setOffered(session == null ? 0 : session.offered.size());
     held.forEach(t -> b.addTasks(t.ref()));
     return b.build();
   }
