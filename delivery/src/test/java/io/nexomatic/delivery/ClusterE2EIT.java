@@ -844,7 +844,7 @@ class ClusterE2EIT {
   }
 
   private static String reason(SinkFleet fleet, String type) {
-    if (fleet == null || fleet.getStatus() == null) {
+    if (fleet == null || fleet.getStatus() == null || fleet.getStatus().getConditions() == null) {
       return null;
     }
     return fleet.getStatus().getConditions().stream()
@@ -863,7 +863,7 @@ class ClusterE2EIT {
   }
 
   private static String condition(SinkFleet fleet, String type) {
-    if (fleet == null || fleet.getStatus() == null) {
+    if (fleet == null || fleet.getStatus() == null || fleet.getStatus().getConditions() == null) {
       return null;
     }
     return fleet.getStatus().getConditions().stream()
@@ -891,6 +891,7 @@ class ClusterE2EIT {
   private static boolean isReady(Pod pod) {
     return pod != null
         && pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }

@@ -152,8 +152,10 @@ interface DemoCluster extends AutoCloseable {
         .withName("sinkfleets.sinks.nexomatic.io")
         .waitUntilCondition(
             c ->
+                // A new CRD's status may come before its conditions do.
                 c != null
                     && c.getStatus() != null
+                    && c.getStatus().getConditions() != null
                     && c.getStatus().getConditions().stream()
                         .anyMatch(
                             x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),

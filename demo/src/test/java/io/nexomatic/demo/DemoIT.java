@@ -61,9 +61,21 @@ class DemoIT {
             "demo");
     demo.start();
     try {
-      await()
-          .atMost(Duration.ofMinutes(4))
-          .until(() -> printed.toString(StandardCharsets.UTF_8).contains("Still running"));
+      try {
+        await()
+            .atMost(Duration.ofMinutes(4))
+            .until(
+                () -> {
+                  String sofar = printed.toString(StandardCharsets.UTF_8);
+                  return sofar.contains("Still running") || sofar.contains("demo failed");
+                });
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("demo failed");
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "the demo did not reach --keep-running; it printed:\n"
+                + printed.toString(StandardCharsets.UTF_8),
+            e);
+      }
       String text = printed.toString(StandardCharsets.UTF_8);
       String kubeconfig = after(text, "export KUBECONFIG=");
       String kubectl = after(text, "alias kubectl=");

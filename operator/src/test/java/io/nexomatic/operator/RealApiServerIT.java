@@ -99,6 +99,7 @@ class RealApiServerIT {
                       .withName("sinkfleets.sinks.nexomatic.io")
                       .get();
               return crd.getStatus() != null
+                  && crd.getStatus().getConditions() != null
                   && crd.getStatus().getConditions().stream()
                       .anyMatch(
                           c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
