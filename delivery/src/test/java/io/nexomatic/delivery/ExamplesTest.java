@@ -156,7 +156,7 @@ class ExamplesTest {
             "spec.replicaCount: unknown field (not in the SinkFleet schema)",
             "spec.hub.port: must be an integer, got string \"50051\"",
             "spec.runtime.concurrency: must be at most 256, got 1000",
-            "spec.autoscaling.mode: must be one of [\"Backlog\",\"Cpu\",\"None\"], got \"Memory\"");
+            "spec.autoscaling.mode: must be one of [\"Backlog\",\"Cpu\",\"Ephemeral\",\"None\"], got \"Memory\"");
   }
 
   @Test
