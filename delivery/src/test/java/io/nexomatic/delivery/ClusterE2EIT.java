@@ -393,17 +393,42 @@ class ClusterE2EIT {
     // Demand 4 at two per sink: with the minimum back at 0 the operator asks for 2 once the
     // backlog has stayed low for the stabilization window, and the ReplicaSet controller picks.
     setMinReplicas(0);
+    // What the ReplicaSet controller ranks by, seen on each poll until it acts: readiness comes
+    // before pod-deletion-cost in its order, so a failure says which of the two decided.
+    List<String> seen = new ArrayList<>();
     Set<String> survivors =
         await()
             .atMost(Duration.ofMinutes(3))
             .until(
-                () ->
-                    fleetPods(BACKLOG_FLEET).stream()
-                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                        .map(p -> p.getMetadata().getName())
-                        .collect(Collectors.toSet()),
+                () -> {
+                  List<Pod> pods = fleetPods(BACKLOG_FLEET);
+                  seen.add(
+                      pods.stream()
+                          .map(
+                              p ->
+                                  p.getMetadata().getName()
+                                      + (isReady(p) ? " ready" : " not-ready")
+                                      + " cost="
+                                      + (p.getMetadata().getAnnotations() == null
+                                          ? null
+                                          : p.getMetadata()
+                                              .getAnnotations()
+                                              .get("controller.kubernetes.io/pod-deletion-cost"))
+                                      + (p.getMetadata().getDeletionTimestamp() == null
+                                          ? ""
+                                          : " deleting"))
+                          .collect(Collectors.joining(", ")));
+                  return pods.stream()
+                      .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                      .map(p -> p.getMetadata().getName())
+                      .collect(Collectors.toSet());
+                },
                 s -> s.size() <= 2);
-    assertThat(busy).as("the busy pods survive the scale-in").containsAll(survivors);
+    assertThat(busy)
+        .as(
+            "the busy pods survive the scale-in; the last polls before it:%n%s",
+            String.join("\n", seen.subList(Math.max(0, seen.size() - 4), seen.size())))
+        .containsAll(survivors);
     List<Task> ended = awaitAll(tasks, Duration.ofMinutes(3), () -> {});
     assertAllSucceeded(ended);
     int runTwice = runTwice(ended);
