@@ -90,7 +90,7 @@ operator/src/main/kubernetes/rbac.yaml. Every verb is one the operator issues:
   verbs: ["create"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "patch", "create", "delete"]
+  verbs: ["get", "list", "patch", "create", "delete"]
 {{- end }}
 
 {{/*

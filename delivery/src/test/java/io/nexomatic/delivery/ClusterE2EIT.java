@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -386,13 +385,38 @@ class ClusterE2EIT {
     for (int n = 0; n < 4; n++) {
       tasks.add(hub.submit("e2e.work", "{\"n\": \"scale-in-" + n + "\", \"seconds\": 45}", 120));
     }
-    Set<String> busy = new HashSet<>();
+    Map<String, Integer> held = new HashMap<>();
     for (Task t : tasks) {
-      busy.add(awaitRunningPod(t));
+      held.merge(awaitRunningPod(t), 1, Integer::sum);
     }
+    Set<String> busy = held.keySet();
     // Demand 4 at two per sink: with the minimum back at 0 the operator asks for 2 once the
     // backlog has stayed low for the stabilization window, and the ReplicaSet controller picks.
     setMinReplicas(0);
+    // The operator ranks the pods as soon as it holds the scale-down, a whole stabilization window
+    // before the ReplicaSet controller sees the smaller count.
+    Map<String, String> costs =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () ->
+                    fleetPods(BACKLOG_FLEET).stream()
+                        .collect(
+                            Collectors.toMap(
+                                p -> p.getMetadata().getName(),
+                                p ->
+                                    String.valueOf(
+                                        p.getMetadata().getAnnotations() == null
+                                            ? null
+                                            : p.getMetadata()
+                                                .getAnnotations()
+                                                .get(
+                                                    "controller.kubernetes.io/pod-deletion-cost")))),
+                c -> c.size() == 6 && !c.containsValue("null"));
+    assertThat(costs)
+        .as("pod-deletion-cost: each pod's running tasks, idle pods 0")
+        .allSatisfy(
+            (pod, cost) -> assertThat(Integer.parseInt(cost)).isEqualTo(held.getOrDefault(pod, 0)));
     // What the ReplicaSet controller ranks by, seen on each poll until it acts: readiness comes
     // before pod-deletion-cost in its order, so a failure says which of the two decided.
     List<String> seen = new ArrayList<>();

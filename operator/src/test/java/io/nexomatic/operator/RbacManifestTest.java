@@ -79,7 +79,7 @@ class RbacManifestTest {
     assertThat(verbs(rules, "", "events")).containsExactly("create");
     assertThat(verbs(rules, "", "pods"))
         .as("pod-deletion-cost before a Backlog fleet shrinks; one-task pods of an Ephemeral fleet")
-        .containsExactlyInAnyOrder("list", "patch", "create", "delete");
+        .containsExactlyInAnyOrder("get", "list", "patch", "create", "delete");
   }
 
   private static ClusterRole clusterRole() throws IOException {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -23,10 +24,13 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
+import io.nexomatic.operator.children.FleetLabels;
 import io.nexomatic.operator.hub.GrpcHubQueueSource;
 import io.nexomatic.operator.hub.HubChannels;
+import io.nexomatic.operator.hub.HubQueueView;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
+import io.nexomatic.operator.scaling.PodDeletionCosts;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import io.nexomatic.operator.testing.RealControlPlane;
 import io.nexomatic.operator.testing.TestFleets;
@@ -43,6 +47,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -71,6 +76,9 @@ class RealApiServerIT {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final String EXAMPLES_NS = "nexomatic";
+  private static final String OPERATOR_NS = "nexomatic-system";
+  private static final String OPERATOR_USER =
+      "system:serviceaccount:" + OPERATOR_NS + ":nexomatic-operator";
 
   private RealControlPlane cluster;
   private KubernetesClient admin;
@@ -104,8 +112,24 @@ class RealApiServerIT {
                       .anyMatch(
                           c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
             });
+    applyOperatorRbac();
     hubChannels = new HubChannels();
     startOperator();
+  }
+
+  /**
+   * The manifest users apply ({@code operator/src/main/kubernetes/rbac.yaml}); the operator under
+   * test acts as its ServiceAccount, so every scenario below also proves those rules suffice.
+   */
+  private void applyOperatorRbac() throws IOException {
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NS).endMetadata().build())
+        .serverSideApply();
+    try (var in = Files.newInputStream(Path.of("src/main/kubernetes/rbac.yaml"))) {
+      admin.load(in).serverSideApply();
+    }
   }
 
   @AfterAll
@@ -129,9 +153,13 @@ class RealApiServerIT {
 
   /** A fresh operator process stand-in whose client records every write it sends. */
   private void startOperator() {
+    Config config = Config.fromKubeconfig(readKubeconfig());
+    config.setImpersonateUsername(OPERATOR_USER);
+    config.setImpersonateGroups(
+        "system:serviceaccounts", "system:serviceaccounts:" + OPERATOR_NS, "system:authenticated");
     operatorClient =
         new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(readKubeconfig()))
+            .withConfig(config)
             .withHttpClientBuilderConsumer(
                 b ->
                     b.addOrReplaceInterceptor(
@@ -383,6 +411,55 @@ class RealApiServerIT {
               java.util.Base64.getEncoder()
                   .encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
     }
+  }
+
+  @Test
+  @Order(3)
+  void aShrinkingFleetRanksItsPodsWithTheOperatorsOwnRbac() {
+    String ns = "ranking";
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+    SinkFleet fleet = TestFleets.pythonFleet(ns);
+    // Pod admission needs the namespace's default ServiceAccount, which a controller creates.
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> admin.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    for (String name : List.of("busy", "idle", "unknown")) {
+      admin
+          .pods()
+          .inNamespace(ns)
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withLabels(FleetLabels.selector(fleet))
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("sink")
+                  .withImage("localhost/nexomatic-sink-local:0.1.0")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    var view = new HubQueueView(0, 2, 2, 1, Map.of("busy", 2, "idle", 0));
+
+    // A refused request only logs a warning in the operator, so the annotations are the proof.
+    PodDeletionCosts.rank(operatorClient, fleet, view);
+
+    Map<String, String> costs = new TreeMap<>();
+    for (var pod : admin.pods().inNamespace(ns).list().getItems()) {
+      var annotations = pod.getMetadata().getAnnotations();
+      costs.put(
+          pod.getMetadata().getName(),
+          annotations == null ? null : annotations.get(PodDeletionCosts.ANNOTATION));
+    }
+    assertThat(costs)
+        .as("pod-deletion-cost written as " + OPERATOR_USER + " under rbac.yaml")
+        .containsExactlyInAnyOrderEntriesOf(Map.of("busy", "2", "idle", "0", "unknown", "-1"));
   }
 
   @Test

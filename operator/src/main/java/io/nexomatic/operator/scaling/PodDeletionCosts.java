@@ -58,6 +58,18 @@ public final class PodDeletionCosts {
                 "{\"metadata\":{\"annotations\":{\"" + ANNOTATION + "\":\"" + cost + "\"}}}");
       } catch (KubernetesClientException e) {
         // A pod that went away or a refused patch only costs the ranking, never the scale-down.
+        if (e.getCode() == 403) {
+          // Every other pod would be refused the same way: say once what to grant.
+          log.warn(
+              "could not set {} on the pods of fleet {}/{}: the operator's RBAC must grant get"
+                  + " and patch on pods (operator/src/main/kubernetes/rbac.yaml, the chart's"
+                  + " ClusterRole); until then the ReplicaSet may remove busy sinks first: {}",
+              ANNOTATION,
+              namespace,
+              fleet.getMetadata().getName(),
+              e.getMessage());
+          return;
+        }
         log.warn("could not set {} on pod {}/{}: {}", ANNOTATION, namespace, name, e.getMessage());
       }
     }
