@@ -7,6 +7,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.nexomatic.protocol.ProtocolMetadata;
+import io.nexomatic.protocol.TransportDiagnosis;
 import io.nexomatic.protocol.v1.Accept;
 import io.nexomatic.protocol.v1.Backpressure;
 import io.nexomatic.protocol.v1.CreditGrant;
@@ -85,6 +86,9 @@ public final class HubSession {
   private final Listener listener;
   private final Clock clock;
   private final ScheduledExecutorService loop;
+  private static final TransportDiagnosis.Settings SETTINGS =
+      new TransportDiagnosis.Settings("TLS_ENABLED", "TLS_CA_FILE", "TLS_SERVER_NAME");
+
   private final Backoff backoff = new Backoff(() -> ThreadLocalRandom.current().nextDouble());
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
@@ -279,6 +283,13 @@ public final class HubSession {
     }
   }
 
+  /** The name the channel expects in the Hub's certificate: TLS_SERVER_NAME, else HUB_HOST. */
+  private String authority() {
+    String authority = channel.authority();
+    int colon = authority.lastIndexOf(':');
+    return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+  }
+
   private void onControlClosed(ClientCallStreamObserver<SinkMessage> which, Status status) {
     if (which != control) {
       return; // an older stream
@@ -297,7 +308,7 @@ public final class HubSession {
     if (wasUp) {
       listener.readinessChanged(false);
     }
-    String failure = status.getCode() + ": " + status.getDescription();
+    String failure = TransportDiagnosis.describe(status, settings.tls(), authority(), SETTINGS);
     if (status.getCode() == Status.Code.UNAUTHENTICATED
         || status.getCode() == Status.Code.PERMISSION_DENIED) {
       if (!failure.equals(lastFailure)) {
@@ -306,7 +317,11 @@ public final class HubSession {
     } else if (wasUp) {
       log.warn("session with the Hub lost: {}", failure);
     } else if (!failure.equals(lastFailure)) {
-      log.warn("cannot open a session with the Hub: {}", failure);
+      log.warn(
+          "cannot open a session with the Hub: {}; retrying with back-off up to {} s, and saying"
+              + " so again only when the cause changes",
+          failure,
+          Backoff.MAX.toSeconds());
     }
     lastFailure = failure;
     if (mode == Mode.STOPPED) {

@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param sinkUuid generated once per process, so the Hub can match a resumed session to its leases
  * @param maxTasks tasks to take before draining and exiting 0; 0 means no limit
+ * @param tls whether the channel speaks TLS, so a failed connection is explained in its terms
  */
 public record SessionSettings(
     String sinkUuid,
@@ -25,7 +26,8 @@ public record SessionSettings(
     String podName,
     String nodeName,
     String hostname,
-    int maxTasks) {
+    int maxTasks,
+    boolean tls) {
 
   /** Settings from the sink's configuration, with a fresh sink uuid. */
   public static SessionSettings from(SinkConfig c) {
@@ -42,7 +44,8 @@ public record SessionSettings(
         c.podName().orElse(""),
         c.nodeName().orElse(""),
         localHostname(),
-        c.maxTasks());
+        c.maxTasks(),
+        c.tlsEnabled());
   }
 
   static String currentVersion() {

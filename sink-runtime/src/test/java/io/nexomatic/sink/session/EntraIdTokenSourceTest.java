@@ -192,7 +192,8 @@ class EntraIdTokenSourceTest {
               "",
               "",
               "host",
-              0);
+              0,
+              false);
       HubSession session =
           new HubSession(
               settings,

@@ -89,7 +89,8 @@ class HubSessionTest {
         "pod-1",
         "node-1",
         "host",
-        maxTasks);
+        maxTasks,
+        false);
   }
 
   private CompletableFuture<Integer> startSink(
