@@ -18,11 +18,13 @@ public final class TransportDiagnosis {
   /**
    * What the caller calls its settings, so the advice names the one to change.
    *
-   * @param tlsSwitch turns TLS on or off (for example {@code TLS_ENABLED})
+   * @param enableTls how to turn TLS on (for example "set TLS_ENABLED to true")
+   * @param disableTls how to turn it off
    * @param caSetting the CA to trust (for example {@code TLS_CA_FILE})
    * @param serverNameSetting the name to expect in the Hub's certificate
    */
-  public record Settings(String tlsSwitch, String caSetting, String serverNameSetting) {}
+  public record Settings(
+      String enableTls, String disableTls, String caSetting, String serverNameSetting) {}
 
   private TransportDiagnosis() {}
 
@@ -75,9 +77,9 @@ public final class TransportDiagnosis {
     if (chain.stream().anyMatch(t -> t.getClass().getSimpleName().equals("NotSslRecordException"))
         || anyMessage(chain, "not an ssl/tls record")) {
       return Optional.of(
-          "the Hub does not speak TLS on this port: set "
-              + settings.tlsSwitch()
-              + " to false, or use the Hub's TLS port");
+          "the Hub does not speak TLS on this port: "
+              + settings.disableTls()
+              + ", or use the Hub's TLS port");
     }
     String description = String.valueOf(status.getDescription());
     // A TLS port drops a plaintext HTTP/2 preface without a word (or answers with a TLS alert
@@ -88,9 +90,8 @@ public final class TransportDiagnosis {
                 && description.contains("1503")))) {
       return Optional.of(
           "the Hub closed the connection before answering, as a Hub that expects TLS on this port"
-              + " does with plaintext: if it does, set "
-              + settings.tlsSwitch()
-              + " to true");
+              + " does with plaintext: if it does, "
+              + settings.enableTls());
     }
     return Optional.empty();
   }

@@ -9,12 +9,14 @@ import io.nexomatic.operator.children.DerivedCredentials;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.TenantSpec;
 import io.nexomatic.protocol.ProtocolMetadata;
+import io.nexomatic.protocol.TransportDiagnosis;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import io.nexomatic.protocol.v1.ListSinksRequest;
 import io.nexomatic.protocol.v1.QueueStats;
 import io.nexomatic.protocol.v1.QueueStatsRequest;
 import io.nexomatic.protocol.v1.Sink;
 import io.nexomatic.protocol.v1.SinkStatus;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +29,13 @@ import java.util.function.Function;
  * fleet's Sink Type (and tenant) with the fleet's client secret: the operator needs no admin token.
  */
 public final class GrpcHubQueueSource implements HubQueueSource {
+
+  private static final TransportDiagnosis.Settings TLS =
+      new TransportDiagnosis.Settings(
+          "set spec.hub.tls.enabled to true",
+          "set spec.hub.tls.enabled to false",
+          "spec.hub.tls.caSecretRef",
+          "spec.hub.tls.serverName");
 
   private final Function<HubEndpoint, Channel> channels;
   private final Duration deadline;
@@ -67,9 +76,20 @@ public final class GrpcHubQueueSource implements HubQueueSource {
               headers.put(ProtocolMetadata.TENANT_UUID, tenant);
               headers.put(ProtocolMetadata.TENANT_SECRET, s);
             });
+    Channel channel;
+    try {
+      channel = channels.apply(endpoint);
+    } catch (UncheckedIOException e) {
+      throw new HubReadException(
+          "the CA bundle in spec.hub.tls.caSecretRef cannot be used ("
+              + e.getMessage()
+              + "): it must hold PEM certificates (-----BEGIN CERTIFICATE-----)",
+          false,
+          e);
+    }
     try {
       var stub =
-          HubAdminGrpc.newBlockingStub(channels.apply(endpoint))
+          HubAdminGrpc.newBlockingStub(channel)
               .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
               .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
       var stats =
@@ -109,10 +129,8 @@ public final class GrpcHubQueueSource implements HubQueueSource {
       boolean rejected =
           code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
       String detail =
-          code
-              + (e.getStatus().getDescription() == null
-                  ? ""
-                  : ": " + e.getStatus().getDescription());
+          TransportDiagnosis.describe(
+              e.getStatus(), endpoint.tls(), endpoint.serverName().orElse(endpoint.host()), TLS);
       String message =
           rejected
               ? "the Hub at " + endpoint + " refused the fleet's credentials (" + detail + ")"

@@ -38,7 +38,13 @@ public final class HubChannels implements Function<HubEndpoint, io.grpc.Channel>
     } else {
       credentials = InsecureChannelCredentials.create();
     }
-    var builder = NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port(), credentials);
+    NettyChannelBuilder builder;
+    try {
+      builder = NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port(), credentials);
+    } catch (IllegalArgumentException e) {
+      // Netty parses the CA bundle only here ("No certificate data found").
+      throw new UncheckedIOException(new IOException(e.getMessage(), e));
+    }
     endpoint.serverName().ifPresent(builder::overrideAuthority);
     // Polls are seconds apart: an idle channel is fine, a dead one must be noticed.
     return builder.keepAliveTime(30, TimeUnit.SECONDS).idleTimeout(5, TimeUnit.MINUTES).build();

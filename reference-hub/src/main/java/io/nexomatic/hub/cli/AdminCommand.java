@@ -5,6 +5,7 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.nexomatic.protocol.TransportDiagnosis;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -27,21 +28,37 @@ abstract class AdminCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    ManagedChannel channel = connection.channel();
+    ManagedChannel channel;
+    try {
+      channel = connection.channel();
+    } catch (IllegalArgumentException e) {
+      err().println("error: " + e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
     try {
       return run(connection.admin(channel));
     } catch (IllegalArgumentException e) {
       err().println("error: " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
     } catch (StatusRuntimeException e) {
+      var status = e.getStatus();
+      String why =
+          TransportDiagnosis.explain(
+                  status,
+                  connection.tlsCa != null,
+                  connection.expectedName(),
+                  HubConnection.OPTIONS)
+              .map(cause -> " (" + cause + ")")
+              .orElse("");
       err()
           .println(
               "error: "
-                  + e.getStatus().getCode()
+                  + status.getCode()
                   + ": "
-                  + (e.getStatus().getDescription() == null
+                  + (status.getDescription() == null
                       ? "the Hub at " + connection.hub + " did not answer"
-                      : e.getStatus().getDescription()));
+                      : status.getDescription())
+                  + why);
       return HubCli.EXIT_RPC_FAILED;
     } finally {
       HubConnection.close(channel);

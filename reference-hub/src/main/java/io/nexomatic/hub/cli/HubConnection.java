@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import io.nexomatic.protocol.ProtocolMetadata;
+import io.nexomatic.protocol.TransportDiagnosis;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import java.io.File;
 import java.io.IOException;
@@ -31,12 +32,44 @@ final class HubConnection {
   @Option(names = "--tls-ca", description = "Use TLS, trusting this CA certificate (PEM).")
   File tlsCa;
 
+  @Option(
+      names = "--tls-server-name",
+      description =
+          "The name to expect in the Hub's certificate, when --hub is another address (a"
+              + " port-forward to 127.0.0.1, say). Needs --tls-ca.")
+  String tlsServerName;
+
+  /** How a failed connection is explained: in this command's own options. */
+  static final TransportDiagnosis.Settings OPTIONS =
+      new TransportDiagnosis.Settings(
+          "pass --tls-ca with the CA that issued the Hub's certificate",
+          "drop --tls-ca",
+          "--tls-ca",
+          "--tls-server-name");
+
   ManagedChannel channel() throws IOException {
+    if (tlsServerName != null && tlsCa == null) {
+      throw new IllegalArgumentException(
+          "--tls-server-name needs --tls-ca: pass the CA that issued the Hub's certificate");
+    }
     ChannelCredentials creds =
         tlsCa == null
             ? InsecureChannelCredentials.create()
             : TlsChannelCredentials.newBuilder().trustManager(tlsCa).build();
-    return Grpc.newChannelBuilder(hub, creds).build();
+    var builder = Grpc.newChannelBuilder(hub, creds);
+    if (tlsServerName != null) {
+      builder.overrideAuthority(tlsServerName);
+    }
+    return builder.build();
+  }
+
+  /** The name the Hub's certificate must carry: --tls-server-name, else the host of --hub. */
+  String expectedName() {
+    if (tlsServerName != null) {
+      return tlsServerName;
+    }
+    int colon = hub.lastIndexOf(':');
+    return colon > 0 && hub.indexOf(']') < colon ? hub.substring(0, colon) : hub;
   }
 
   HubAdminGrpc.HubAdminBlockingStub admin(ManagedChannel channel) {

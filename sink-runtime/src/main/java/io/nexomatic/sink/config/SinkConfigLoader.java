@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,6 +109,13 @@ public final class SinkConfigLoader {
         f -> {
           if (!Files.isReadable(f)) {
             r.problem("TLS_CA_FILE", "names " + f + ", which is not a readable file");
+          } else if (!holdsCertificates(f)) {
+            r.problem(
+                "TLS_CA_FILE",
+                "names "
+                    + f
+                    + ", which holds no PEM certificate; give the CA certificate that issued the"
+                    + " Hub's (-----BEGIN CERTIFICATE-----)");
           }
           if (!tls) {
             r.problem("TLS_CA_FILE", "is set but TLS_ENABLED is false; set TLS_ENABLED=true");
@@ -536,6 +545,15 @@ public final class SinkConfigLoader {
         extra.put(target, Secret.of(e.getValue()));
       }
       return extra;
+    }
+  }
+
+  /** Whether the file parses as X.509 certificates, as the TLS stack will read it. */
+  private static boolean holdsCertificates(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      return !CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty();
+    } catch (IOException | CertificateException e) {
+      return false;
     }
   }
 }

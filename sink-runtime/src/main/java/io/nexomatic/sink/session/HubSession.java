@@ -87,7 +87,8 @@ public final class HubSession {
   private final Clock clock;
   private final ScheduledExecutorService loop;
   private static final TransportDiagnosis.Settings SETTINGS =
-      new TransportDiagnosis.Settings("TLS_ENABLED", "TLS_CA_FILE", "TLS_SERVER_NAME");
+      new TransportDiagnosis.Settings(
+          "set TLS_ENABLED to true", "set TLS_ENABLED to false", "TLS_CA_FILE", "TLS_SERVER_NAME");
 
   private final Backoff backoff = new Backoff(() -> ThreadLocalRandom.current().nextDouble());
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.nexomatic.hub.testing.TestPki;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -330,8 +332,7 @@ class SinkConfigLoaderTest {
   @Test
   void tlsSettingsWithoutTlsEnabledAreProblems() throws Exception {
     Map<String, String> env = minimal();
-    Path ca = tmp.resolve("ca.pem");
-    Files.writeString(ca, "-----BEGIN CERTIFICATE-----");
+    Path ca = TestPki.ca("hub-ca", tmp).caFile();
     env.put("TLS_CA_FILE", ca.toString());
     env.put("TLS_SERVER_NAME", "hub.internal");
     assertThat(fail(env).problems())
@@ -342,6 +343,21 @@ class SinkConfigLoaderTest {
     SinkConfig c = load(env);
     assertThat(c.tlsCaFile()).contains(ca);
     assertThat(c.tlsServerName()).contains("hub.internal");
+  }
+
+  @Test
+  void aCaFileWithoutACertificateIsRejectedBeforeAnyConnection() throws IOException {
+    Map<String, String> env = minimal();
+    Path notPem = tmp.resolve("ca.pem");
+    Files.writeString(notPem, "-----BEGIN CERTIFICATE-----\nnot base64\n");
+    env.put("TLS_ENABLED", "true");
+    env.put("TLS_CA_FILE", notPem.toString());
+    assertThat(fail(env).problems())
+        .containsExactly(
+            "TLS_CA_FILE names "
+                + notPem
+                + ", which holds no PEM certificate; give the CA certificate that issued the"
+                + " Hub's (-----BEGIN CERTIFICATE-----)");
   }
 
   @Test
