@@ -83,6 +83,12 @@ public final class SinkRuntime {
                   remove(ready);
                 }
               }
+
+              @Override
+              public void connectionSilent() {
+                // Idle drops the channel's transports: the next session dials a new connection.
+                channel.enterIdle();
+              }
             },
             Clock.systemUTC());
     CompletableFuture<Integer> exit = session.start();

@@ -175,6 +175,31 @@ class SinkProcessIT {
   }
 
   @Test
+  void aHalfOpenConnectionIsNoticedByTheWatchdogAndTheLeaseResumesBeforeItsTtl() throws Exception {
+    hub = startHub(TaskJournal.inMemory());
+    proxy = new TcpProxy(hub.port());
+    SinkProcess sink = sink("sink-a", Map.of());
+    Task t = submit("through-a-black-hole", 8);
+    awaitState(t, TaskState.RUNNING, sink);
+
+    // No data, no FIN, no RST. TCP keepalive would take 30 s, five times the 6 s lease TTL, and
+    // the task would be re-queued and run twice.
+    long cut = System.nanoTime();
+    proxy.blackHole();
+    await().atMost(WAIT).until(() -> proxy.connectionsAccepted() >= 2);
+    System.out.printf(
+        "[half-open] reconnected %.1f s after the black hole (heartbeat 500 ms, lease TTL %d s)%n",
+        (System.nanoTime() - cut) / 1e9, LEASE_TTL.toSeconds());
+
+    awaitState(t, TaskState.SUCCESS, sink);
+    assertThat(sink.output())
+        .contains("heartbeats of 500 ms unacknowledged): ending the session to reconnect");
+    assertThat(proxy.connectionsAccepted()).as("reconnected").isGreaterThanOrEqualTo(2);
+    assertThat(executions()).as("run once").containsExactly("through-a-black-hole");
+    assertThat(task(t).getAttempt()).as("the same attempt, resumed").isEqualTo(1);
+  }
+
+  @Test
   void sigtermWithTheHubUnreachableExitsWithinTheDrainBoundEvenWhenRepeated() throws Exception {
     hub = startHub(TaskJournal.inMemory());
     proxy = new TcpProxy(hub.port());

@@ -78,6 +78,12 @@ public final class HubSession {
      * again on every heartbeat acknowledgement while ready, so a readiness file stays fresh.
      */
     default void readinessChanged(boolean ready) {}
+
+    /**
+     * The connection under the session looks half-open: the next session must not reuse it, as gRPC
+     * would (its transport still counts as healthy until TCP keepalive gives up).
+     */
+    default void connectionSilent() {}
   }
 
   private final SessionSettings settings;
@@ -86,6 +92,10 @@ public final class HubSession {
   private final Listener listener;
   private final Clock clock;
   private final ScheduledExecutorService loop;
+
+  /** Heartbeats the Hub may leave unanswered before the sink ends the session. */
+  static final int SILENT_HEARTBEATS = 3;
+
   private static final TransportDiagnosis.Settings SETTINGS =
       new TransportDiagnosis.Settings(
           "set TLS_ENABLED to true", "set TLS_ENABLED to false", "TLS_CA_FILE", "TLS_SERVER_NAME");
@@ -781,6 +791,21 @@ public final class HubSession {
     if (welcome == null) {
       return;
     }
+    long silentFor = now() - lastContact;
+    long limit = silenceLimitMs(welcome.getHeartbeatIntervalMs(), leaseTtlMs);
+    if (silentFor > limit && control != null) {
+      // A half-open connection (no data, no FIN, no RST) shows only as silence. TCP keepalive
+      // would notice after 30 s, past a short lease TTL; reconnecting now resumes the leases.
+      log.warn(
+          "the Hub has answered nothing for {} ms ({} heartbeats of {} ms unacknowledged):"
+              + " ending the session to reconnect",
+          silentFor,
+          silentFor / Math.max(1, welcome.getHeartbeatIntervalMs()),
+          welcome.getHeartbeatIntervalMs());
+      listener.connectionSilent();
+      control.cancel("the Hub is silent", null);
+      return;
+    }
     Heartbeat.Builder hb =
         Heartbeat.newBuilder()
             .setSeq(++heartbeatSeq)
@@ -792,6 +817,16 @@ public final class HubSession {
       }
     }
     sendControl(SinkMessage.newBuilder().setHeartbeat(hb));
+  }
+
+  /**
+   * How long the Hub may stay silent before the session is ended: {@value #SILENT_HEARTBEATS}
+   * heartbeat intervals, and never more than half the lease TTL, so a reconnect still finds its
+   * leases.
+   */
+  static long silenceLimitMs(long heartbeatIntervalMs, long leaseTtlMs) {
+    long limit = SILENT_HEARTBEATS * Math.max(100, heartbeatIntervalMs);
+    return leaseTtlMs > 0 ? Math.min(limit, Math.max(leaseTtlMs / 2, heartbeatIntervalMs)) : limit;
   }
 
   private void onLog(HeldAttempt a, OutputChunk chunk) {

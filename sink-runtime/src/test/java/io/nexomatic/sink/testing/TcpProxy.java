@@ -19,6 +19,8 @@ public final class TcpProxy implements AutoCloseable {
   private volatile long delayedUntilNanos = System.nanoTime();
   private final ServerSocket server;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final java.util.Set<Socket> blackHoled =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile int targetPort;
 
@@ -49,6 +51,14 @@ public final class TcpProxy implements AutoCloseable {
   /** Holds every byte in flight for {@code d} from now (a stall, not a loss). */
   public void delay(java.time.Duration d) {
     delayedUntilNanos = System.nanoTime() + d.toNanos();
+  }
+
+  /**
+   * Makes every open connection half-open: bytes are read and dropped in both directions, and no
+   * FIN or RST is sent, as when a NAT or firewall forgets the flow. New connections work.
+   */
+  public void blackHole() {
+    blackHoled.addAll(open);
   }
 
   /** Resets every open connection; new ones are accepted as before. */
@@ -96,6 +106,9 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  if (blackHoled.contains(from)) {
+                    continue;
+                  }
                   long holdUntil = delayedUntilNanos;
                   long wait = holdUntil - System.nanoTime();
                   if (wait > 0) {
