@@ -4,8 +4,6 @@ import static io.nexomatic.hub.testing.TestCredentials.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nexomatic.hub.cli.HubCli;
-import io.nexomatic.hub.store.TaskJournal;
-import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.hub.testing.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,15 +31,7 @@ class HubCliTlsIT {
   void start() throws Exception {
     ca = TestPki.ca("nexomatic-test", tmp);
     var certificate = ca.server("hub", HUB_NAME);
-    server =
-        new HubServer(
-                HubServer.nettyBuilder("127.0.0.1", 0)
-                    .useTransportSecurity(
-                        certificate.certificate().toFile(), certificate.key().toFile()),
-                HubConfig.builder().build(),
-                TestCredentials.credentials(),
-                TaskJournal.inMemory())
-            .start();
+    server = certificate.startHub();
   }
 
   @AfterEach

@@ -67,22 +67,26 @@ class HubTlsIT {
   }
 
   private void startHub(TestPki.Issued certificate) throws IOException {
-    var builder = HubServer.nettyBuilder("127.0.0.1", 0);
-    if (certificate != null) {
-      builder.useTransportSecurity(certificate.certificate().toFile(), certificate.key().toFile());
-    }
     hub =
-        new HubServer(
-                builder,
-                HubConfig.builder().build(),
-                TestCredentials.credentials(),
-                TaskJournal.inMemory())
-            .start();
+        certificate == null
+            ? new HubServer(
+                    HubServer.nettyBuilder("127.0.0.1", 0),
+                    HubConfig.builder().build(),
+                    TestCredentials.credentials(),
+                    TaskJournal.inMemory())
+                .start()
+            : certificate.startHub();
     proxy = new TcpProxy(hub.port());
   }
 
   private void startSink(Map<String, String> tls) throws IOException {
     sink = SinkProcess.start("tls-sink", proxy.port(), BASE_SECRET, env, new HashMap<>(tls));
+  }
+
+  /** TLS on, trusting {@code ca}, expecting the Hub's real name through the loopback address. */
+  private static Map<String, String> trusting(TestPki ca) {
+    return Map.of(
+        "TLS_ENABLED", "true", "TLS_CA_FILE", ca.caFile().toString(), "TLS_SERVER_NAME", HUB_NAME);
   }
 
   private Task submit() throws Exception {
@@ -119,14 +123,7 @@ class HubTlsIT {
   void aSinkThatTrustsTheHubsCaAndNamesItsCertificateRunsTasks() throws Exception {
     startHub(ca.server("hub", HUB_NAME));
     // HUB_HOST is 127.0.0.1, as through a port-forward; the certificate carries the real name.
-    startSink(
-        Map.of(
-            "TLS_ENABLED",
-            "true",
-            "TLS_CA_FILE",
-            ca.caFile().toString(),
-            "TLS_SERVER_NAME",
-            HUB_NAME));
+    startSink(trusting(ca));
     Task t = submit();
     await()
         .atMost(WAIT)
@@ -146,28 +143,14 @@ class HubTlsIT {
   void aCertificateFromAnUntrustedCaIsRefusedAndTheLogNamesTlsCaFile() throws Exception {
     startHub(ca.server("hub", HUB_NAME));
     TestPki other = TestPki.ca("someone-else", tmp.resolve("other"));
-    startSink(
-        Map.of(
-            "TLS_ENABLED",
-            "true",
-            "TLS_CA_FILE",
-            other.caFile().toString(),
-            "TLS_SERVER_NAME",
-            HUB_NAME));
+    startSink(trusting(other));
     refusedWith("not signed by a CA this side trusts: point TLS_CA_FILE");
   }
 
   @Test
   void anExpiredCertificateIsRefusedAsExpired() throws Exception {
     startHub(ca.expiredServer("hub-expired", HUB_NAME));
-    startSink(
-        Map.of(
-            "TLS_ENABLED",
-            "true",
-            "TLS_CA_FILE",
-            ca.caFile().toString(),
-            "TLS_SERVER_NAME",
-            HUB_NAME));
+    startSink(trusting(ca));
     refusedWith("certificate has expired");
   }
 
@@ -182,14 +165,7 @@ class HubTlsIT {
   @Test
   void aTlsSinkAgainstAPlaintextHubIsToldTheHubDoesNotSpeakTls() throws Exception {
     startHub(null);
-    startSink(
-        Map.of(
-            "TLS_ENABLED",
-            "true",
-            "TLS_CA_FILE",
-            ca.caFile().toString(),
-            "TLS_SERVER_NAME",
-            HUB_NAME));
+    startSink(trusting(ca));
     refusedWith("the Hub does not speak TLS on this port: set TLS_ENABLED to false");
   }
 }

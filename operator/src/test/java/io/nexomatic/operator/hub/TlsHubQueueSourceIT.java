@@ -3,9 +3,7 @@ package io.nexomatic.operator.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.HubServer;
-import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.hub.testing.TestPki;
 import io.nexomatic.operator.children.DerivedCredentials;
@@ -41,15 +39,7 @@ class TlsHubQueueSourceIT {
   void start() throws Exception {
     ca = TestPki.ca("nexomatic-test", tmp.resolve("pki"));
     var certificate = ca.server("hub", HUB_NAME);
-    hub =
-        new HubServer(
-                HubServer.nettyBuilder("127.0.0.1", 0)
-                    .useTransportSecurity(
-                        certificate.certificate().toFile(), certificate.key().toFile()),
-                HubConfig.builder().build(),
-                TestCredentials.credentials(),
-                TaskJournal.inMemory())
-            .start();
+    hub = certificate.startHub();
     hub.core()
         .submit(
             SubmitTaskRequest.newBuilder()

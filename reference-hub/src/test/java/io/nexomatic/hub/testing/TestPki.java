@@ -1,5 +1,8 @@
 package io.nexomatic.hub.testing;
 
+import io.nexomatic.hub.HubConfig;
+import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.store.TaskJournal;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -123,7 +126,19 @@ public final class TestPki {
    * @param certificate the certificate, as {@code --tls-cert} takes it
    * @param key its private key, as {@code --tls-key} takes it
    */
-  public record Issued(Path certificate, Path key) {}
+  public record Issued(Path certificate, Path key) {
+
+    /** A Hub on 127.0.0.1 (any free port) serving TLS with this certificate, test credentials. */
+    public HubServer startHub() throws IOException {
+      return new HubServer(
+              HubServer.nettyBuilder("127.0.0.1", 0)
+                  .useTransportSecurity(certificate.toFile(), key.toFile()),
+              HubConfig.builder().build(),
+              TestCredentials.credentials(),
+              TaskJournal.inMemory())
+          .start();
+    }
+  }
 
   private static KeyPair keyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
