@@ -306,6 +306,121 @@ class RealApiServerIT {
         .hasMessageContaining(message);
   }
 
+  /** A mutation of a valid spec: the path it changes (for the message check) and the change. */
+  private record Mutation(String field, Consumer<Map<String, Object>> apply) {}
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> child(Map<String, Object> spec, String key) {
+    return (Map<String, Object>) spec.computeIfAbsent(key, k -> new java.util.LinkedHashMap<>());
+  }
+
+  private static List<Mutation> mutations(java.util.Random random) {
+    Object[] ints = {-1, 0, 1, 2, 5, 100, 1001, 70000, "three"};
+    Object[] texts = {"", " ", "x", "has space", "UPPER", "a".repeat(300), "https://hub:1"};
+    Object pick = ints[random.nextInt(ints.length)];
+    Object text = texts[random.nextInt(texts.length)];
+    return List.of(
+        new Mutation("replicas", spec -> spec.put("replicas", pick)),
+        new Mutation("port", spec -> child(spec, "hub").put("port", pick)),
+        new Mutation("host", spec -> child(spec, "hub").put("host", text)),
+        new Mutation("sinkType", spec -> spec.put("sinkType", text)),
+        new Mutation("image", spec -> spec.put("image", text)),
+        new Mutation(
+            "mode",
+            spec ->
+                child(spec, "autoscaling")
+                    .put(
+                        "mode",
+                        List.of("None", "Cpu", "Backlog", "Ephemeral", "Sometimes")
+                            .get(random.nextInt(5)))),
+        new Mutation("minReplicas", spec -> child(spec, "autoscaling").put("minReplicas", pick)),
+        new Mutation("maxReplicas", spec -> child(spec, "autoscaling").put("maxReplicas", pick)),
+        new Mutation("tasksPerSink", spec -> child(spec, "autoscaling").put("tasksPerSink", pick)),
+        new Mutation("concurrency", spec -> child(spec, "runtime").put("concurrency", pick)),
+        new Mutation("prefetch", spec -> child(spec, "runtime").put("prefetch", pick)),
+        new Mutation(
+            "drainTimeoutSeconds", spec -> child(spec, "runtime").put("drainTimeoutSeconds", pick)),
+        new Mutation("uuid", spec -> child(spec, "tenant").put("uuid", text)),
+        new Mutation(
+            "env",
+            spec ->
+                spec.put(
+                    "env",
+                    List.of(
+                        Map.of(
+                            "name",
+                            List.of("OK_VAR", "1BAD", "CLIENT_SECRET", "lower", "")
+                                .get(random.nextInt(5)),
+                            "value",
+                            "v")))),
+        new Mutation(
+            "terminationGracePeriodSeconds",
+            spec -> spec.put("terminationGracePeriodSeconds", pick)),
+        new Mutation("suspend", spec -> spec.put("suspend", random.nextBoolean())));
+  }
+
+  @Test
+  @Order(8)
+  void randomSpecsAreEitherRefusedNamingAFieldOrReconciledWithoutAnError() {
+    long seed = Long.getLong("fuzz.seed", 20261202L);
+    var random = new java.util.Random(seed);
+    String ns = "fuzz";
+    ensureNamespace(ns);
+    admin.resource(TestFleets.clientSecret(ns, "fuzz-s3cret")).serverSideApply();
+    int refused = 0;
+    List<String> admitted = new ArrayList<>();
+    Map<String, List<String>> changed = new java.util.HashMap<>();
+    for (int n = 0; n < 120; n++) {
+      var fleet = asGeneric(TestFleets.pythonFleet(ns));
+      String name = "fuzz-" + n;
+      fleet.getMetadata().setName(name);
+      @SuppressWarnings("unchecked")
+      var spec = (Map<String, Object>) fleet.getAdditionalProperties().get("spec");
+      var all = new ArrayList<>(mutations(random));
+      Collections.shuffle(all, random);
+      var applied = all.subList(0, 1 + random.nextInt(3));
+      applied.forEach(m -> m.apply().accept(spec));
+      var fields = applied.stream().map(Mutation::field).toList();
+      String replay = name + " (seed " + seed + ") changing " + fields + ": " + spec;
+      try {
+        admin.resource(fleet).create();
+        admitted.add(name);
+        changed.put(name, fields);
+      } catch (KubernetesClientException e) {
+        refused++;
+        assertThat(e.getCode()).as(replay).isEqualTo(422);
+        assertThat(fields.stream().anyMatch(f -> e.getMessage().contains(f)))
+            .as("%s: the rejection names a changed field: %s", replay, e.getMessage())
+            .isTrue();
+      }
+    }
+    for (String name : admitted) {
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                SinkFleet f = fleet(ns, name);
+                assertThat(f.getStatus()).as(name + " has a status").isNotNull();
+                assertThat(f.getStatus().getObservedGeneration())
+                    .as(name + " observed")
+                    .isEqualTo(f.getMetadata().getGeneration());
+              });
+      assertThat(metrics.failures(ns, name))
+          .as("%s (changing %s): no reconcile threw", name, changed.get(name))
+          .isEmpty();
+      var invalid = TestFleets.condition(fleet(ns, name), "Ready");
+      if (invalid != null && "InvalidSpec".equals(invalid.getReason())) {
+        assertThat(changed.get(name).stream().anyMatch(f -> invalid.getMessage().contains(f)))
+            .as("%s: InvalidSpec names a changed field: %s", name, invalid.getMessage())
+            .isTrue();
+      }
+    }
+    System.out.printf(
+        "[admission-fuzz] 120 random specs (seed %d): %d refused by the API server naming a"
+            + " field, %d admitted and reconciled without an error%n",
+        seed, refused, admitted.size());
+  }
+
   // ------------------------------------------------------------------ examples
 
   @Test

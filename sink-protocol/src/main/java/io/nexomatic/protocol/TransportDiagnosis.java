@@ -82,10 +82,11 @@ public final class TransportDiagnosis {
               + ", or use the Hub's TLS port");
     }
     String description = String.valueOf(status.getDescription());
-    // A TLS port drops a plaintext HTTP/2 preface without a word (or answers with a TLS alert
-    // record, 0x15 0x03): the one hint the client gets.
+    // A TLS port drops a plaintext HTTP/2 preface without a word, resets it, or answers with a
+    // TLS alert record (0x15 0x03): whichever the client sees is the one hint it gets.
     if (!tls
         && (description.contains("Network closed for unknown reason")
+            || anyMessage(chain, "connection reset")
             || (description.contains("first received frame was not SETTINGS")
                 && description.contains("1503")))) {
       return Optional.of(

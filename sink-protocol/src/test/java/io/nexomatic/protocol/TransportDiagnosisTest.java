@@ -45,8 +45,12 @@ class TransportDiagnosisTest {
   void aClosedConnectionHintsAtTlsOnlyToAPlaintextClient() {
     var closed = Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
 
+    var reset = unavailable(new java.net.SocketException("Connection reset"));
+
     assertThat(TransportDiagnosis.explain(closed, false, "hub", SINK)).isPresent();
+    assertThat(TransportDiagnosis.explain(reset, false, "hub", SINK)).isPresent();
     assertThat(TransportDiagnosis.explain(closed, true, "hub", SINK)).isEmpty();
+    assertThat(TransportDiagnosis.explain(reset, true, "hub", SINK)).isEmpty();
   }
 
   @Test

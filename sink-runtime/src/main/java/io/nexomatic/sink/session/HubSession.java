@@ -125,7 +125,7 @@ public final class HubSession {
   private boolean draining;
   private long drainDeadline;
   private Mode mode = Mode.SERVING;
-  private String lastFailure = "";
+  private String lastCause = "";
 
   private enum Mode {
     /** Takes work. */
@@ -320,21 +320,24 @@ public final class HubSession {
       listener.readinessChanged(false);
     }
     String failure = TransportDiagnosis.describe(status, settings.tls(), authority(), SETTINGS);
+    // One cause can surface as several statuses (a reset, a close): said once, by its cause.
+    String cause =
+        TransportDiagnosis.explain(status, settings.tls(), authority(), SETTINGS).orElse(failure);
     if (status.getCode() == Status.Code.UNAUTHENTICATED
         || status.getCode() == Status.Code.PERMISSION_DENIED) {
-      if (!failure.equals(lastFailure)) {
+      if (!cause.equals(lastCause)) {
         log.error("the Hub refused the sink's credentials: {}", failure);
       }
     } else if (wasUp) {
       log.warn("session with the Hub lost: {}", failure);
-    } else if (!failure.equals(lastFailure)) {
+    } else if (!cause.equals(lastCause)) {
       log.warn(
           "cannot open a session with the Hub: {}; retrying with back-off up to {} s, and saying"
               + " so again only when the cause changes",
           failure,
           Backoff.MAX.toSeconds());
     }
-    lastFailure = failure;
+    lastCause = cause;
     if (mode == Mode.STOPPED) {
       return;
     }
@@ -407,7 +410,7 @@ public final class HubSession {
     welcome = w;
     leaseTtlMs = w.getLeaseTtlMs();
     backoff.reset();
-    lastFailure = "";
+    lastCause = "";
     log.info(
         "session established with the Hub session={} heartbeat={}ms leaseTtl={}ms resumed={}",
         w.getSessionId(),
