@@ -131,7 +131,10 @@ public final class HubServer implements AutoCloseable {
     return core;
   }
 
-  /** Stops accepting calls, ends open streams, and closes the journal. Bounded to 5 seconds. */
+  /**
+   * Stops accepting calls, ends open streams, lets a running tick finish, and closes the journal.
+   * Bounded to 7 seconds.
+   */
   @Override
   public void close() {
     health.enterTerminalState();
@@ -145,7 +148,17 @@ public final class HubServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    timer.shutdownNow();
+    // Not shutdownNow at once: interrupting a tick in the middle of a journal write closes H2's
+    // file channel (ClosedByInterruptException) and the store panics on close.
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(2, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timer.shutdownNow();
+    }
     synchronized (core) {
       journal.close();
     }
