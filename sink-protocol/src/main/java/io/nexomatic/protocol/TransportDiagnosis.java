@@ -109,6 +109,14 @@ public final class TransportDiagnosis {
     return false;
   }
 
+  /**
+   * The host part of {@code host:port} (or of {@code [v6]:port}), as a certificate must name it.
+   */
+  public static String host(String authority) {
+    int colon = authority.lastIndexOf(':');
+    return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+  }
+
   /** {@code CODE: description}, followed by the explanation when there is one. */
   public static String describe(Status status, boolean tls, String authority, Settings settings) {
     String base = status.getCode() + ": " + status.getDescription();

@@ -61,4 +61,12 @@ class TransportDiagnosisTest {
     assertThat(TransportDiagnosis.describe(refused, true, "hub", SINK))
         .isEqualTo("UNAUTHENTICATED: unknown client id");
   }
+
+  @Test
+  void theHostOfAnAuthorityDropsOnlyThePort() {
+    assertThat(TransportDiagnosis.host("hub.example.com:50051")).isEqualTo("hub.example.com");
+    assertThat(TransportDiagnosis.host("[::1]:50051")).isEqualTo("[::1]");
+    assertThat(TransportDiagnosis.host("[::1]")).isEqualTo("[::1]");
+    assertThat(TransportDiagnosis.host("hub")).isEqualTo("hub");
+  }
 }

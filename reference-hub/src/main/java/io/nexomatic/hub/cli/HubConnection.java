@@ -65,11 +65,7 @@ final class HubConnection {
 
   /** The name the Hub's certificate must carry: --tls-server-name, else the host of --hub. */
   String expectedName() {
-    if (tlsServerName != null) {
-      return tlsServerName;
-    }
-    int colon = hub.lastIndexOf(':');
-    return colon > 0 && hub.indexOf(']') < colon ? hub.substring(0, colon) : hub;
+    return tlsServerName != null ? tlsServerName : TransportDiagnosis.host(hub);
   }
 
   HubAdminGrpc.HubAdminBlockingStub admin(ManagedChannel channel) {

@@ -296,9 +296,7 @@ public final class HubSession {
 
   /** The name the channel expects in the Hub's certificate: TLS_SERVER_NAME, else HUB_HOST. */
   private String authority() {
-    String authority = channel.authority();
-    int colon = authority.lastIndexOf(':');
-    return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+    return TransportDiagnosis.host(channel.authority());
   }
 
   private void onControlClosed(ClientCallStreamObserver<SinkMessage> which, Status status) {
