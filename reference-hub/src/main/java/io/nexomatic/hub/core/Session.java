@@ -1,8 +1,5 @@
 package io.nexomatic.hub.core;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
-
 /** One established control stream of a sink. Guarded by {@link HubCore}'s lock. */
 public final class Session {
   final String id;
@@ -14,9 +11,6 @@ public final class Session {
 
   long lastMessageAt;
   boolean closed;
-
-  /** Tasks offered and not yet accepted or declined. */
-  final Set<TaskRecord> offered = new LinkedHashSet<>();
 
   Session(String id, SinkRecord sink, SessionHandle handle, long now) {
     this.id = id;

@@ -2,9 +2,8 @@ package io.nexomatic.hub.core;
 
 import io.nexomatic.protocol.v1.Sink;
 import io.nexomatic.protocol.v1.SinkStatus;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** A sink in the Hub's registry, connected or not. Guarded by {@link HubCore}'s lock. */
 final class SinkRecord {
@@ -23,16 +22,14 @@ final class SinkRecord {
   long connectedAt;
   Session session;
 
-  /** Tasks leased to it (LEASED or RUNNING). */
-  final Set<TaskRecord> held = new LinkedHashSet<>();
-
   SinkRecord(String uuid, String sinkType, Optional<String> tenant) {
     this.uuid = uuid;
     this.sinkType = sinkType;
     this.tenant = tenant;
   }
 
-  Sink toProto() {
+  /** A snapshot, with the tasks it holds and the number of offers its session has open. */
+  Sink toProto(List<TaskRecord> held, int offered) {
     Sink.Builder b =
         Sink.newBuilder()
             .setSinkUuid(uuid)
@@ -50,7 +47,7 @@ final class SinkRecord {
             .setVersion(version)
             .setSessionId(session == null ? "" : session.id)
             .setConnectedAtMs(connectedAt)
-            .setOffered(session == null ? 0 : session.offered.size());
+            .setOffered(offered);
     held.forEach(t -> b.addTasks(t.ref()));
     return b.build();
   }

@@ -35,14 +35,16 @@ final class TaskQueues {
     return false;
   }
 
-  /** Removes and returns the next task for a sink, or null. */
-  TaskRecord pollFor(String sinkType, Optional<String> pinnedTenant) {
+  /** The next task for a sink, or null; it stays queued until {@link TaskTable} moves it. */
+  TaskRecord peekFor(String sinkType, Optional<String> pinnedTenant) {
     TreeMap<Long, TaskRecord> q = oldestQueue(sinkType, pinnedTenant);
-    if (q == null) {
-      return null;
-    }
-    size--;
-    return q.pollFirstEntry().getValue();
+    return q == null ? null : q.firstEntry().getValue();
+  }
+
+  boolean contains(TaskRecord t) {
+    Map<String, TreeMap<Long, TaskRecord>> tenants = byType.get(t.sinkType());
+    TreeMap<Long, TaskRecord> q = tenants == null ? null : tenants.get(t.tenant());
+    return q != null && q.get(t.seq) == t;
   }
 
   /** Tasks a fleet of this type (pinned to {@code tenant}, or unpinned when empty) could take. */

@@ -10,11 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A task's mutable state inside the Hub. Only {@link HubCore} touches it, under its lock; the
- * outside world sees {@link #toProto(boolean)} snapshots.
+ * A task's mutable state inside the Hub, guarded by {@link HubCore}'s lock; the outside world sees
+ * {@link #toProto(boolean)} snapshots. Where the task is (its state, the session an offer is bound
+ * to, the sink holding its lease) changes only through {@link TaskTable}, which keeps its indexes
+ * in step with it.
  */
 final class TaskRecord {
   static final String MASK = "***";
+
+  /** How an attempt whose fate is unknown ends; such attempts count toward max attempts. */
+  static final String LEASE_EXPIRED = "lease expired";
 
   final String id;
 
@@ -22,7 +27,7 @@ final class TaskRecord {
   final long seq;
 
   final Task spec;
-  TaskState state = TaskState.QUEUED;
+  private TaskState state;
   int attempt = 1;
   int resultCode;
   List<String> messages = List.of();
@@ -34,7 +39,7 @@ final class TaskRecord {
    */
   long logForwardedBytes = -1;
 
-  String sinkUuid = "";
+  private String sinkUuid = "";
   long updatedAt;
   long startedAt;
   long finishedAt;
@@ -42,17 +47,40 @@ final class TaskRecord {
   String cancelReason = "";
   final List<AttemptRecord.Builder> history = new ArrayList<>();
 
-  /** The session an offer or lease is bound to; null when none is connected. */
-  Session session;
+  /** The session an OFFERED task is offered to; null in every other state. */
+  private Session offeredTo;
 
   long offerExpiresAt;
   long leaseExpiresAt;
 
-  TaskRecord(String id, long seq, Task spec) {
+  TaskRecord(String id, long seq, Task spec, TaskState state) {
     this.id = id;
     this.seq = seq;
     this.spec = spec;
+    this.state = state;
     this.updatedAt = spec.getCreatedAtMs();
+  }
+
+  TaskState state() {
+    return state;
+  }
+
+  /** The sink holding (or, once ended, last holding) the current attempt; empty when queued. */
+  String sinkUuid() {
+    return sinkUuid;
+  }
+
+  Session offeredTo() {
+    return offeredTo;
+  }
+
+  /**
+   * Only {@link TaskTable#move} calls this, between taking the task out of its indexes and back.
+   */
+  void place(TaskState state, Session offeredTo, String sinkUuid) {
+    this.state = state;
+    this.offeredTo = offeredTo;
+    this.sinkUuid = sinkUuid;
   }
 
   String sinkType() {
@@ -78,7 +106,7 @@ final class TaskRecord {
   /** Attempts that count toward max attempts: those that started or whose fate is unknown. */
   long countedAttempts() {
     return history.stream()
-        .filter(h -> h.getStarted() || h.getOutcome().startsWith(HubCore.LEASE_EXPIRED))
+        .filter(h -> h.getStarted() || h.getOutcome().startsWith(LEASE_EXPIRED))
         .count();
   }
 
@@ -131,13 +159,14 @@ final class TaskRecord {
             .clearHistory()
             .clearLogBytes()
             .build();
-    TaskRecord r = new TaskRecord(t.getTaskId(), seq, spec);
-    r.state = t.getState();
+    // An offer does not outlive the Hub: its session is gone, so the task is queued again.
+    TaskState state = t.getState() == TaskState.OFFERED ? TaskState.QUEUED : t.getState();
+    TaskRecord r = new TaskRecord(t.getTaskId(), seq, spec, state);
     r.attempt = Math.max(1, t.getAttempt());
     r.resultCode = t.getResultCode();
     r.messages = List.copyOf(t.getMessagesList());
     r.dataJson = t.getDataJson();
-    r.sinkUuid = t.getSinkUuid();
+    r.sinkUuid = state == TaskState.QUEUED ? "" : t.getSinkUuid();
     r.updatedAt = t.getUpdatedAtMs();
     r.startedAt = t.getStartedAtMs();
     r.finishedAt = t.getFinishedAtMs();
