@@ -261,8 +261,9 @@ public final class HubCore {
       TaskRecord t = queries.find(taskId);
       tl = logs.current(t);
       terminal = t.isTerminal();
+      // An ended task's last sink: while it is connected, the rest of the log may still come.
       SinkRecord sink = registry.sink(t.sinkUuid());
-      sinkGone = registry.sessionOf(t) == null && (sink == null || sink.session == null);
+      sinkGone = t.offeredTo() == null && (sink == null || sink.session == null);
       attempt = t.attempt;
       forwarded = t.logForwardedBytes;
     }

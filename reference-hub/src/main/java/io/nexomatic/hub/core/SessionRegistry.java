@@ -42,10 +42,6 @@ final class SessionRegistry {
     return !sessions.isEmpty();
   }
 
-  int sessionCount() {
-    return sessions.size();
-  }
-
   /** Makes a new session its sink's current one. */
   void attach(Session s) {
     sessions.put(s.id, s);

@@ -191,10 +191,6 @@ final class TaskTable {
     return offered.stream().filter(match).count() + held.stream().filter(match).count();
   }
 
-  int offeredCount() {
-    return offered.size();
-  }
-
   int heldCount() {
     return held.size();
   }
