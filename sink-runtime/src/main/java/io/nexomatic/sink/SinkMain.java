@@ -1,6 +1,7 @@
 package io.nexomatic.sink;
 
 import io.nexomatic.sink.config.ConfigException;
+import io.nexomatic.sink.config.SettingSyntax;
 import io.nexomatic.sink.config.SinkConfig;
 import io.nexomatic.sink.config.SinkConfigLoader;
 import io.nexomatic.sink.exec.TaskExecutor;
@@ -86,7 +87,7 @@ public final class SinkMain {
         which = arg;
       } else if (arg.equals("--max-age") && i + 1 < args.size()) {
         try {
-          maxAge = SinkConfigLoader.parseDuration(args.get(++i));
+          maxAge = SettingSyntax.parseDuration(args.get(++i));
         } catch (IllegalArgumentException e) {
           err.println("--max-age must be seconds (or 30s, 2m): " + args.get(i));
           return EXIT_CONFIG;

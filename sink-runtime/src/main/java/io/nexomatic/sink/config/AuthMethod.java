@@ -17,4 +17,14 @@ public enum AuthMethod {
   public String envValue() {
     return envValue;
   }
+
+  /** The method written as {@code value} in {@code AUTH_METHOD}, in any case. */
+  static AuthMethod fromEnvValue(String value) {
+    for (AuthMethod m : values()) {
+      if (m.envValue.equalsIgnoreCase(value)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown AUTH_METHOD");
+  }
 }
