@@ -1,6 +1,5 @@
 package io.nexomatic.sink.exec;
 
-import io.nexomatic.protocol.v1.TaskState;
 import io.nexomatic.sink.log.LogStats;
 import io.nexomatic.sink.log.TaskLogPipeline;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -188,11 +186,9 @@ final class SubprocessRunningTask implements RunningTask {
       log.error("task {}: failed to complete its outcome", spec.taskId(), e);
       WorkDirs.deleteQuietly(dir);
       outcome.complete(
-          new TaskOutcome(
-              TaskState.ERROR,
+          TaskOutcome.sinkError(
               1,
-              List.of("sink failed to collect the outcome: " + e),
-              "",
+              "sink failed to collect the outcome: " + e,
               startedAt,
               Instant.now(),
               pipeline.stats(),
@@ -226,37 +222,16 @@ final class SubprocessRunningTask implements RunningTask {
     }
     Instant now = Instant.now();
     if (reason == StopReason.FORCE_KILL) {
-      return new TaskOutcome(
-          TaskState.ERROR,
-          exitCode,
-          List.of("interrupted: the sink force-killed the task"),
-          "",
-          startedAt,
-          now,
-          stats,
-          true);
+      return TaskOutcome.sinkError(
+          exitCode, "interrupted: the sink force-killed the task", startedAt, now, stats, true);
     }
     if (reason == StopReason.CANCEL) {
-      return new TaskOutcome(
-          TaskState.ERROR,
-          exitCode,
-          List.of("cancelled: " + cancelled),
-          "",
-          startedAt,
-          now,
-          stats,
-          true);
+      return TaskOutcome.sinkError(
+          exitCode, "cancelled: " + cancelled, startedAt, now, stats, true);
     }
     if (reason == StopReason.TIMEOUT) {
-      return new TaskOutcome(
-          TaskState.ERROR,
-          exitCode,
-          List.of("timed out after " + seconds(timeout) + " s"),
-          "",
-          startedAt,
-          now,
-          stats,
-          false);
+      return TaskOutcome.sinkError(
+          exitCode, "timed out after " + seconds(timeout) + " s", startedAt, now, stats, false);
     }
     Optional<ModuleResult> result = ModuleResult.read(resultFile, exitCode);
     if (result.isPresent()) {
@@ -264,11 +239,9 @@ final class SubprocessRunningTask implements RunningTask {
       return new TaskOutcome(
           r.state(), r.resultCode(), r.messages(), r.dataJson(), startedAt, now, stats, false);
     }
-    return new TaskOutcome(
-        TaskState.ERROR,
+    return TaskOutcome.sinkError(
         exitCode == 0 ? 1 : exitCode,
-        List.of(describeMissingResult(exitCode)),
-        "",
+        describeMissingResult(exitCode),
         startedAt,
         now,
         stats,

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nexomatic.protocol.v1.TaskState;
 import io.nexomatic.sink.config.InterpreterResolver;
 import io.nexomatic.sink.log.LogSink;
 import io.nexomatic.sink.log.TaskLogPipeline;
@@ -256,15 +255,7 @@ public final class SubprocessTaskRunner implements TaskExecutor {
       byte[] line = ("[nexomatic: " + why + "]\n").getBytes(StandardCharsets.UTF_8);
       pipeline.write(line, 0, line.length);
       var outcome =
-          new TaskOutcome(
-              TaskState.ERROR,
-              1,
-              List.of(why),
-              "",
-              startedAt,
-              Instant.now(),
-              pipeline.finish(),
-              false);
+          TaskOutcome.sinkError(1, why, startedAt, Instant.now(), pipeline.finish(), false);
       return RunningTask.ended(spec, outcome, pipeline.peakRetainedBytes());
     }
   }

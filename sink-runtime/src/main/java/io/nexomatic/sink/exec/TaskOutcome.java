@@ -1,5 +1,6 @@
 package io.nexomatic.sink.exec;
 
+import io.nexomatic.protocol.TaskStates;
 import io.nexomatic.protocol.v1.LogSummary;
 import io.nexomatic.protocol.v1.TaskResult;
 import io.nexomatic.protocol.v1.TaskState;
@@ -33,7 +34,7 @@ public record TaskOutcome(
   /** Validates and copies the fields. */
   public TaskOutcome {
     Objects.requireNonNull(state, "state");
-    if (state != TaskState.SUCCESS && state != TaskState.WARNING && state != TaskState.ERROR) {
+    if (!TaskStates.isTerminal(state)) {
       throw new IllegalArgumentException("an outcome is SUCCESS, WARNING or ERROR, not " + state);
     }
     messages = List.copyOf(messages);
@@ -41,6 +42,21 @@ public record TaskOutcome(
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(finishedAt, "finishedAt");
     Objects.requireNonNull(log, "log");
+  }
+
+  /**
+   * An ERROR the sink decided rather than the module (a stop, a timeout, a missing result), with
+   * one message and no data.
+   */
+  static TaskOutcome sinkError(
+      int resultCode,
+      String message,
+      Instant startedAt,
+      Instant finishedAt,
+      LogStats log,
+      boolean interrupted) {
+    return new TaskOutcome(
+        TaskState.ERROR, resultCode, List.of(message), "", startedAt, finishedAt, log, interrupted);
   }
 
   /** The protocol result for this outcome, for the given task attempt. */
