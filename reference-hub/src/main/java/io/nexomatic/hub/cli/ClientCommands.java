@@ -1,5 +1,6 @@
 package io.nexomatic.hub.cli;
 
+import com.google.protobuf.MessageOrBuilder;
 import io.nexomatic.protocol.v1.CancelTaskRequest;
 import io.nexomatic.protocol.v1.ControlSinkRequest;
 import io.nexomatic.protocol.v1.GetTaskRequest;
@@ -19,16 +20,26 @@ import picocli.CommandLine.Parameters;
 final class ClientCommands {
   private ClientCommands() {}
 
+  /** A command that makes one admin call and prints its answer as JSON. */
+  abstract static class Query extends AdminCommand {
+    abstract MessageOrBuilder query(HubAdminGrpc.HubAdminBlockingStub admin);
+
+    @Override
+    final int run(HubAdminGrpc.HubAdminBlockingStub admin) throws Exception {
+      print(query(admin));
+      return 0;
+    }
+  }
+
   /** Prints one task. */
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a task as JSON.")
-  static final class Get extends AdminCommand {
+  static final class Get extends Query {
     @Parameters(paramLabel = "TASK_ID")
     String taskId;
 
     @Override
-    int run(HubAdminGrpc.HubAdminBlockingStub admin) throws Exception {
-      print(admin.getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build()));
-      return 0;
+    MessageOrBuilder query(HubAdminGrpc.HubAdminBlockingStub admin) {
+      return admin.getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build());
     }
   }
 
@@ -59,7 +70,7 @@ final class ClientCommands {
 
   /** Prints queue statistics. */
   @Command(name = "stats", mixinStandardHelpOptions = true, description = "Queue statistics.")
-  static final class Stats extends AdminCommand {
+  static final class Stats extends Query {
     @Option(names = "--type", defaultValue = "", description = "Only this Sink Type.")
     String sinkType;
 
@@ -67,17 +78,15 @@ final class ClientCommands {
     String tenant;
 
     @Override
-    int run(HubAdminGrpc.HubAdminBlockingStub admin) throws Exception {
-      print(
-          admin.getQueueStats(
-              QueueStatsRequest.newBuilder().setSinkType(sinkType).setTenantUuid(tenant).build()));
-      return 0;
+    MessageOrBuilder query(HubAdminGrpc.HubAdminBlockingStub admin) {
+      return admin.getQueueStats(
+          QueueStatsRequest.newBuilder().setSinkType(sinkType).setTenantUuid(tenant).build());
     }
   }
 
   /** Lists sinks. */
   @Command(name = "sinks", mixinStandardHelpOptions = true, description = "List sinks.")
-  static final class Sinks extends AdminCommand {
+  static final class Sinks extends Query {
     @Option(names = "--type", defaultValue = "", description = "Only this Sink Type.")
     String sinkType;
 
@@ -85,11 +94,9 @@ final class ClientCommands {
     boolean all;
 
     @Override
-    int run(HubAdminGrpc.HubAdminBlockingStub admin) throws Exception {
-      print(
-          admin.listSinks(
-              ListSinksRequest.newBuilder().setSinkType(sinkType).setIncludeOffline(all).build()));
-      return 0;
+    MessageOrBuilder query(HubAdminGrpc.HubAdminBlockingStub admin) {
+      return admin.listSinks(
+          ListSinksRequest.newBuilder().setSinkType(sinkType).setIncludeOffline(all).build());
     }
   }
 
@@ -98,7 +105,7 @@ final class ClientCommands {
       name = "control",
       mixinStandardHelpOptions = true,
       description = "Reset, kill or force-kill a sink.")
-  static final class Control extends AdminCommand {
+  static final class Control extends Query {
     /** The actions as typed on the command line. */
     enum Action {
       reset,
@@ -120,21 +127,19 @@ final class ClientCommands {
     String reason;
 
     @Override
-    int run(HubAdminGrpc.HubAdminBlockingStub admin) throws Exception {
+    MessageOrBuilder query(HubAdminGrpc.HubAdminBlockingStub admin) {
       SinkAction a =
           switch (action) {
             case reset -> SinkAction.RESET;
             case kill -> SinkAction.KILL;
             case force_kill -> SinkAction.FORCE_KILL;
           };
-      print(
-          admin.controlSink(
-              ControlSinkRequest.newBuilder()
-                  .setSinkUuid(sinkUuid)
-                  .setAction(a)
-                  .setReason(reason)
-                  .build()));
-      return 0;
+      return admin.controlSink(
+          ControlSinkRequest.newBuilder()
+              .setSinkUuid(sinkUuid)
+              .setAction(a)
+              .setReason(reason)
+              .build());
     }
 
     /** Accepts "force-kill" as well as "force_kill". */
@@ -153,7 +158,7 @@ final class ClientCommands {
 
   /** Cancels a task. */
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a task.")
-  static final class Cancel extends AdminCommand {
+  static final class Cancel extends Query {
     @Parameters(paramLabel = "TASK_ID")
     String taskId;
 
@@ -161,11 +166,9 @@ final class ClientCommands {
     String reason;
 
     @Override
-    int run(HubAdminGrpc.HubAdminBlockingStub admin) throws Exception {
-      print(
-          admin.cancelTask(
-              CancelTaskRequest.newBuilder().setTaskId(taskId).setReason(reason).build()));
-      return 0;
+    MessageOrBuilder query(HubAdminGrpc.HubAdminBlockingStub admin) {
+      return admin.cancelTask(
+          CancelTaskRequest.newBuilder().setTaskId(taskId).setReason(reason).build());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.nexomatic.hub.cli;
 
+import io.nexomatic.protocol.TaskStates;
 import io.nexomatic.protocol.v1.GetTaskRequest;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import io.nexomatic.protocol.v1.ParameterKind;
@@ -91,7 +92,7 @@ final class SubmitCommand extends AdminCommand {
       return CommandLine.ExitCode.OK;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitTimeoutSeconds);
-    while (!isTerminal(task.getState())) {
+    while (!TaskStates.isTerminal(task.getState())) {
       if (System.nanoTime() > deadline) {
         print(task);
         err()
@@ -108,10 +109,6 @@ final class SubmitCommand extends AdminCommand {
     }
     print(task);
     return task.getState() == TaskState.ERROR ? 1 : CommandLine.ExitCode.OK;
-  }
-
-  static boolean isTerminal(TaskState s) {
-    return s == TaskState.SUCCESS || s == TaskState.WARNING || s == TaskState.ERROR;
   }
 
   private static ParameterSpec param(String name, ParameterKind kind, String value) {

@@ -61,24 +61,20 @@ public final class HubAdminService extends HubAdminGrpc.HubAdminImplBase {
 
   @Override
   public void getQueueStats(QueueStatsRequest request, StreamObserver<QueueStatsResponse> out) {
-    unary(
+    ownTypeRead(
         out,
-        () -> {
-          authorizeOwnType(request.getSinkType(), request.getTenantUuid());
-          return core.stats(request.getSinkType(), request.getTenantUuid());
-        },
-        false);
+        request.getSinkType(),
+        request.getTenantUuid(),
+        () -> core.stats(request.getSinkType(), request.getTenantUuid()));
   }
 
   @Override
   public void listSinks(ListSinksRequest request, StreamObserver<ListSinksResponse> out) {
-    unary(
+    ownTypeRead(
         out,
-        () -> {
-          authorizeOwnType(request.getSinkType(), request.getTenantUuid());
-          return ListSinksResponse.newBuilder().addAllSinks(core.sinks(request)).build();
-        },
-        false);
+        request.getSinkType(),
+        request.getTenantUuid(),
+        () -> ListSinksResponse.newBuilder().addAllSinks(core.sinks(request)).build());
   }
 
   @Override
@@ -196,6 +192,18 @@ public final class HubAdminService extends HubAdminGrpc.HubAdminImplBase {
     }
     out.onNext(result);
     out.onCompleted();
+  }
+
+  /** A read open to the admin and to sink credentials of {@code sinkType} (and tenant). */
+  private static <T> void ownTypeRead(
+      StreamObserver<T> out, String sinkType, String tenant, Call<T> call) {
+    unary(
+        out,
+        () -> {
+          authorizeOwnType(sinkType, tenant);
+          return call.run();
+        },
+        false);
   }
 
   private static void requireAdmin() throws StatusException {
