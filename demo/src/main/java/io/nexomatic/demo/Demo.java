@@ -20,6 +20,7 @@ import io.nexomatic.operator.hub.HubChannels;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.protocol.ProtocolMetadata;
+import io.nexomatic.protocol.TaskStates;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
 import io.nexomatic.protocol.v1.ListSinksRequest;
 import io.nexomatic.protocol.v1.ListTasksRequest;
@@ -27,7 +28,6 @@ import io.nexomatic.protocol.v1.QueueStatsRequest;
 import io.nexomatic.protocol.v1.Sink;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
 import io.nexomatic.protocol.v1.Task;
-import io.nexomatic.protocol.v1.TaskState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -35,10 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -63,10 +61,12 @@ final class Demo {
 
   private final DemoOptions options;
   private final PrintStream out;
+  private final DemoConsole console;
 
   Demo(DemoOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
+    this.console = new DemoConsole(out);
   }
 
   /** Runs the demo; 0 when every task reached its expected state. */
@@ -135,7 +135,7 @@ final class Demo {
           autoscaling.getTasksPerSink(),
           autoscaling.getPollIntervalSeconds(),
           autoscaling.getScaleDownStabilizationSeconds());
-      out.print(kubectlHint(cluster, ns, name));
+      out.print(DemoConsole.kubectlHint(cluster, ns, name));
 
       try (var runner = cluster.pods(kube, ns, name, options, work)) {
         runner.start();
@@ -154,7 +154,7 @@ final class Demo {
                       .build());
           submitted.put(t.getTaskId(), kind);
         }
-        out.printf(Locale.ROOT, "Submitted  %d tasks: %s%n%n", kinds.size(), mixLine(kinds));
+        console.submitted(kinds);
 
         Set<String> seenEvents = new HashSet<>();
         String killed = null;
@@ -162,7 +162,8 @@ final class Demo {
         Map<String, Task> last = Map.of();
         while (System.nanoTime() < deadline) {
           last = tasks(admin, submitted.keySet());
-          long done = last.values().stream().filter(Demo::terminal).count();
+          long done =
+              last.values().stream().filter(t -> TaskStates.isTerminal(t.getState())).count();
           printEvents(kube, ns, seenEvents);
           printLine(admin, kube, ns, name, last, done, submitted.size(), startNanos);
           if (options.chaos() && killed == null && done >= submitted.size() / 4) {
@@ -174,7 +175,8 @@ final class Demo {
           TimeUnit.SECONDS.sleep(2);
         }
         printEvents(kube, ns, seenEvents);
-        int exit = summary(submitted, last, killed, startNanos, runner);
+        int exit =
+            console.summary(submitted, last, killed, seconds(startNanos), runner) == 0 ? 0 : 1;
         if (options.keepRunning()) {
           keepRunning(hubHost, hub.port(), adminToken);
         }
@@ -253,6 +255,7 @@ final class Demo {
     return out;
   }
 
+  /** One progress line from the Hub's queue statistics and the fleet's status. */
   private void printLine(
       HubAdminGrpc.HubAdminBlockingStub admin,
       KubernetesClient kube,
@@ -263,39 +266,14 @@ final class Demo {
       int total,
       long startNanos) {
     var stats = admin.getQueueStats(QueueStatsRequest.newBuilder().setSinkType(SINK_TYPE).build());
-    long queued = stats.getStatsCount() == 0 ? 0 : stats.getStats(0).getQueued();
-    long leased = stats.getStatsCount() == 0 ? 0 : stats.getStats(0).getLeased();
-    int connected = stats.getStatsCount() == 0 ? 0 : stats.getStats(0).getConnectedSinks();
     SinkFleet fleet = kube.resources(SinkFleet.class).inNamespace(ns).withName(name).get();
-    Integer desired = fleet.getStatus() == null ? null : fleet.getStatus().getDesiredReplicas();
-    Integer ready = fleet.getStatus() == null ? null : fleet.getStatus().getReadyReplicas();
-    var byState = new EnumMap<TaskState, Integer>(TaskState.class);
-    tasks.values().forEach(t -> byState.merge(t.getState(), 1, Integer::sum));
-    int width = 24;
-    int filled = (int) (width * done / Math.max(1, total));
-    out.printf(
-        Locale.ROOT,
-        "%4ds  [%s%s] %3d/%d  queue %3d leased %2d | sinks desired %s ready %s connected %d |"
-            + " ok %d warn %d error %d%n",
-        (System.nanoTime() - startNanos) / 1_000_000_000L,
-        "#".repeat(filled),
-        ".".repeat(width - filled),
-        done,
-        total,
-        queued,
-        leased,
-        desired == null ? "-" : desired,
-        ready == null ? "-" : ready,
-        connected,
-        byState.getOrDefault(TaskState.SUCCESS, 0),
-        byState.getOrDefault(TaskState.WARNING, 0),
-        byState.getOrDefault(TaskState.ERROR, 0));
+    console.progress(seconds(startNanos), done, total, stats, fleet.getStatus(), tasks);
   }
 
   private void printEvents(KubernetesClient kube, String ns, Set<String> seen) {
     for (Event e : kube.v1().events().inNamespace(ns).list().getItems()) {
       if (seen.add(e.getMetadata().getName())) {
-        out.printf(Locale.ROOT, "      event %s: %s%n", e.getReason(), e.getMessage());
+        console.event(e);
       }
     }
   }
@@ -306,138 +284,21 @@ final class Demo {
             .listSinks(ListSinksRequest.newBuilder().setSinkType(SINK_TYPE).build())
             .getSinksList()) {
       if (sink.getBusy() > 0 && runner.kill(sink.getPodName())) {
-        out.printf(
-            Locale.ROOT,
-            "      chaos: SIGKILL to sink %s (pod %s) holding %d task(s); the Hub re-queues them"
-                + " when their lease expires%n",
-            sink.getSinkUuid().substring(0, 8),
-            sink.getPodName(),
-            sink.getBusy());
+        console.killed(sink);
         return sink.getPodName();
       }
     }
     return null;
   }
 
-  private int summary(
-      Map<String, TaskMix> submitted,
-      Map<String, Task> last,
-      String killed,
-      long startNanos,
-      DemoPods runner) {
-    out.println();
-    out.printf(
-        Locale.ROOT,
-        "%-12s %-9s %6s %8s %8s %8s %8s%n",
-        "module",
-        "expected",
-        "tasks",
-        "success",
-        "warning",
-        "error",
-        "as expected");
-    int wrong = 0;
-    for (TaskMix kind : TaskMix.values()) {
-      var mine =
-          submitted.entrySet().stream()
-              .filter(e -> e.getValue() == kind)
-              .map(e -> last.get(e.getKey()))
-              .toList();
-      if (mine.isEmpty()) {
-        continue;
-      }
-      long ok = mine.stream().filter(t -> t != null && t.getState() == TaskState.SUCCESS).count();
-      long warn = mine.stream().filter(t -> t != null && t.getState() == TaskState.WARNING).count();
-      long err = mine.stream().filter(t -> t != null && t.getState() == TaskState.ERROR).count();
-      long expected = mine.stream().filter(t -> t != null && t.getState() == kind.expected).count();
-      wrong += mine.size() - expected;
-      out.printf(
-          Locale.ROOT,
-          "%-12s %-9s %6d %8d %8d %8d %8s%n",
-          kind.module,
-          kind.expected,
-          mine.size(),
-          ok,
-          warn,
-          err,
-          expected == mine.size() ? "yes" : "NO (" + expected + ")");
-    }
-    long rerun = last.values().stream().filter(t -> t.getAttempt() > 1).count();
-    out.println();
-    out.printf(
-        Locale.ROOT,
-        "%d tasks in %d s; %d ran again after a lost sink%s; sink processes started %d, stopped %d%n",
-        submitted.size(),
-        (System.nanoTime() - startNanos) / 1_000_000_000L,
-        rerun,
-        killed == null ? "" : " (killed " + killed + ")",
-        runner.startedCount(),
-        runner.stoppedCount());
-    out.println(
-        wrong == 0
-            ? "RESULT: every task reached its expected state"
-            : "RESULT: " + wrong + " task(s) did not reach their expected state");
-    return wrong == 0 ? 0 : 1;
-  }
-
-  /** How to look at the demo's cluster with kubectl from another terminal, or why one cannot. */
-  static String kubectlHint(DemoCluster cluster, String ns, String name) {
-    return cluster
-        .kubectl()
-        .map(
-            k ->
-                String.format(
-                    Locale.ROOT,
-                    "kubectl    from another terminal, while the demo runs:%n"
-                        + "  export KUBECONFIG=%s%n"
-                        + "  alias kubectl=%s%n"
-                        + "  %-48s # printer columns%n"
-                        + "  %-48s # conditions and Events%n"
-                        + "  %-48s # e.g. spec.autoscaling.maxReplicas%n"
-                        + "  %-48s # the children%n%n",
-                    k.kubeconfig(),
-                    k.command(),
-                    "kubectl -n " + ns + " get sinkfleets",
-                    "kubectl -n " + ns + " describe sf " + name,
-                    "kubectl -n " + ns + " edit sf " + name,
-                    "kubectl -n " + ns + " get deployments,pods,events"))
-        .orElse(
-            String.format(
-                Locale.ROOT,
-                "kubectl    not against the mock API server, which serves no API discovery: run"
-                    + " scripts/k8s-test-binaries.sh once, then the demo with --api real%n%n"));
-  }
-
   private void keepRunning(String hubHost, int hubPort, String adminToken)
       throws InterruptedException {
-    out.printf(
-        Locale.ROOT,
-        "%nStill running. Submit more from another terminal:%n"
-            + "  export NEXOMATIC_HUB=%s:%d NEXOMATIC_TOKEN=%s%n"
-            + "  java -jar reference-hub/target/nexomatic-hub.jar submit --type %s --module demo.ok"
-            + " --payload '{\"n\": 1}' --wait%n"
-            + "  java -jar reference-hub/target/nexomatic-hub.jar stats --type %s%n"
-            + "Ctrl-C stops the demo (the sinks drain first).%n",
-        hubHost,
-        hubPort,
-        adminToken,
-        SINK_TYPE,
-        SINK_TYPE);
+    console.stillRunning(hubHost, hubPort, adminToken, SINK_TYPE);
     Thread.currentThread().join();
   }
 
-  private static boolean terminal(Task t) {
-    return t.getState() == TaskState.SUCCESS
-        || t.getState() == TaskState.WARNING
-        || t.getState() == TaskState.ERROR;
-  }
-
-  private static String mixLine(List<TaskMix> kinds) {
-    var counts = new EnumMap<TaskMix, Integer>(TaskMix.class);
-    kinds.forEach(k -> counts.merge(k, 1, Integer::sum));
-    var parts = new ArrayList<String>();
-    counts.forEach((k, n) -> parts.add(n + " " + k.module + " (→ " + k.expected + ")"));
-    return String.join(", ", parts);
+  private static long seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1_000_000_000L;
   }
 
   private static String randomSecret() {
