@@ -161,43 +161,40 @@ public final class BacklogAutoscaler {
     String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
 
     var reading = HubReading.of(observation, now, pollEvery);
-    if (reading.kind() == HubReading.Kind.AWAITING) {
-      int replicas = bounds.clamp(current);
-      String message = reading.message() + "; keeping " + replicas + " sinks" + floorNote;
-      return withoutReading(
-          replicas,
-          current,
-          pending,
-          stamp,
-          lastScaleTime,
-          AWAITING_READING,
-          message,
-          poll,
-          activeSchedule);
-    }
-    if (reading.kind() == HubReading.Kind.UNREADABLE) {
-      var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
-      boolean fixed =
-          fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
-      int replicas = fixed ? fallback.getReplicas() : current;
-      String message =
-          reading.message()
-              + (fixed
-                  ? "; running the fallback of " + replicas + " sinks"
-                  : "; keeping " + replicas + " sinks");
-      if (!fixed && replicas < min) {
-        // A schedule's floor is known without the Hub.
-        replicas = min;
-        message = message + ", raised to " + min + floorNote;
+    if (reading.kind() != HubReading.Kind.CURRENT) {
+      int replicas;
+      String message;
+      if (reading.kind() == HubReading.Kind.AWAITING) {
+        // Not read yet: neither the fallback (the Hub has not failed) nor a guess.
+        replicas = bounds.clamp(current);
+        message = reading.message() + "; keeping " + replicas + " sinks" + floorNote;
+      } else {
+        var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
+        boolean fixed =
+            fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
+        replicas = fixed ? fallback.getReplicas() : current;
+        message =
+            reading.message()
+                + (fixed
+                    ? "; running the fallback of " + replicas + " sinks"
+                    : "; keeping " + replicas + " sinks");
+        if (!fixed && replicas < min) {
+          // A schedule's floor is known without the Hub.
+          replicas = min;
+          message = message + ", raised to " + min + floorNote;
+        }
       }
-      return withoutReading(
+      return new Outcome(
           replicas,
-          current,
+          Optional.empty(),
           pending,
-          stamp,
-          lastScaleTime,
+          replicas != current ? stamp : lastScaleTime,
+          false,
           reading.reason(),
           message,
+          replicas != current
+              ? "scaled from " + current + " to " + replicas + ": " + message
+              : null,
           poll,
           activeSchedule);
     }
@@ -212,30 +209,6 @@ public final class BacklogAutoscaler {
         READING_BACKLOG,
         decision.explanation() + floorNote,
         decision.scaled() ? decision.explanation() + floorNote : null,
-        poll,
-        activeSchedule);
-  }
-
-  /** A decision the Hub had no part in: the count kept, raised to a floor, or the fallback's. */
-  private static Outcome withoutReading(
-      int replicas,
-      int current,
-      ScaleDownPending pending,
-      String stamp,
-      String lastScaleTime,
-      String reason,
-      String message,
-      Duration poll,
-      String activeSchedule) {
-    return new Outcome(
-        replicas,
-        Optional.empty(),
-        pending,
-        replicas != current ? stamp : lastScaleTime,
-        false,
-        reason,
-        message,
-        replicas != current ? "scaled from " + current + " to " + replicas + ": " + message : null,
         poll,
         activeSchedule);
   }
