@@ -28,6 +28,7 @@ public final class BenchMain {
       case "python-overhead" -> PythonOverheadBench.main(rest);
       case "dispatch" -> DispatchBench.main(rest);
       case "logs" -> LogsBench.main(rest);
+      case "hub-black-hole" -> HubBlackHoleBench.main(rest);
       default -> {
         System.err.println("unknown benchmark '" + args[0] + "'");
         usage();
@@ -68,6 +69,11 @@ public final class BenchMain {
           logs [--mib N]
               MB/s of one Python task's output (default 64 MiB) read raw from its pipe, through
               the sink's log pipeline, and through the sink's log stream into the Hub
+
+          hub-black-hole [--fleets N] [--seconds S]
+              one fleet whose Hub accepts TCP and never answers among N fleets (default 1000) on
+              a real kube-apiserver: its longest reconcile and the reconciles that last the whole
+              read deadline, Hub read inline (the old path) against the poller, in one run
         """);
   }
 }

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nexomatic.operator.hub.GrpcHubQueueSource;
 import io.nexomatic.operator.hub.HubChannels;
+import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public final class OperatorMain {
   private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
 
   /** How long one read of a Hub's queue may take before the Hub counts as unreachable. */
-  private static final Duration HUB_READ_DEADLINE = Duration.ofSeconds(5);
+  private static final Duration HUB_READ_DEADLINE = HubObservation.READ_DEADLINE;
 
   /** Set before the operator ends itself with a failure code, which the shutdown hook keeps. */
   private static final AtomicBoolean EXITING = new AtomicBoolean();

@@ -6,6 +6,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.nexomatic.operator.hub.HubQueueSource;
+import io.nexomatic.operator.reconciler.FleetHubReader;
+import io.nexomatic.operator.reconciler.HubPollingEventSource;
 import io.nexomatic.operator.reconciler.KubernetesFleetEvents;
 import io.nexomatic.operator.reconciler.SinkFleetReconciler;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
@@ -20,8 +22,8 @@ public final class SinkFleetOperator {
   /**
    * How long {@link Operator#stop()} waits for reconciliations in flight. JOSDK's default is zero:
    * stop() returned at once and the caller closed the client under a reconcile that was still
-   * writing, which then failed ("patch ... failed"). A reconcile is bounded by one Hub read (5 s)
-   * and a few writes; the chart's grace period (30 s) leaves room for this.
+   * writing, which then failed ("patch ... failed"). A reconcile is bounded by a few writes (the
+   * Hub is read by a poller, never by a reconcile); the chart's grace period (30 s) leaves room.
    */
   public static final Duration RECONCILIATION_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
 
@@ -41,7 +43,8 @@ public final class SinkFleetOperator {
 
   /**
    * As above, with what losing the leader lease while running does; {@link Operator#stop()} of the
-   * returned operator gives the lease up without it.
+   * returned operator gives the lease up without it. The Hub is polled off the reconcile threads by
+   * a {@link HubPollingEventSource}.
    */
   public static Operator create(
       KubernetesClient client,
@@ -49,6 +52,28 @@ public final class SinkFleetOperator {
       Metrics metrics,
       ReplicaPlanner replicaPlanner,
       HubQueueSource hubQueues,
+      Clock clock,
+      LeaseLoss leaseLoss) {
+    return createWithHubReader(
+        client,
+        settings,
+        metrics,
+        replicaPlanner,
+        new HubPollingEventSource(hubQueues, clock),
+        clock,
+        leaseLoss);
+  }
+
+  /**
+   * As above, with reconciles taking the Hub's observations from {@code hubReader} (a benchmark
+   * compares the poller with a reader that calls the Hub inline).
+   */
+  public static Operator createWithHubReader(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Metrics metrics,
+      ReplicaPlanner replicaPlanner,
+      FleetHubReader hubReader,
       Clock clock,
       LeaseLoss leaseLoss) {
     var operator =
@@ -80,10 +105,11 @@ public final class SinkFleetOperator {
     var reconciler =
         new SinkFleetReconciler(
             replicaPlanner,
-            new BacklogAutoscaler(hubQueues, clock),
-            new EphemeralScaler(hubQueues, clock),
+            new BacklogAutoscaler(clock),
+            new EphemeralScaler(clock),
             new KubernetesFleetEvents(client, clock, settings.identity()),
-            clock);
+            clock,
+            hubReader);
     operator.register(
         reconciler,
         configuration -> {

@@ -3,13 +3,12 @@ package io.nexomatic.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nexomatic.operator.hub.HubQueueSource;
-import io.nexomatic.operator.hub.HubQueueView;
-import io.nexomatic.operator.model.AutoscalingMode;
-import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.hub.HubReadException;
+import io.nexomatic.operator.scaling.ReplicaPlanner;
 import io.nexomatic.operator.testing.OperatorHarness;
 import io.nexomatic.operator.testing.TestFleets;
-import java.util.Map;
+import java.time.Clock;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,8 +29,9 @@ class GracefulStopTest {
     var release = new CountDownLatch(1);
     var interrupted = new AtomicBoolean();
     var finished = new AtomicBoolean();
-    HubQueueSource slowHub =
-        (endpoint, credentials) -> {
+    // A reconcile never waits on the Hub any more; a replica planner that waits holds one open.
+    ReplicaPlanner slowPlanner =
+        fleet -> {
           entered.countDown();
           try {
             release.await();
@@ -40,20 +40,22 @@ class GracefulStopTest {
             Thread.currentThread().interrupt();
           }
           finished.set(true);
-          return new HubQueueView(0, 0, 0, 0, Map.of());
+          return OptionalInt.of(1);
         };
-    var harness = new OperatorHarness(slowHub);
+    var harness =
+        new OperatorHarness(
+            (fleet, credentials) -> {
+              throw new HubReadException("no Hub in this test", false, null);
+            },
+            Clock.systemUTC(),
+            slowPlanner);
     var client = harness.client();
     var fleet = TestFleets.pythonFleet("graceful");
-    fleet.getSpec().setReplicas(null);
-    var autoscaling = new AutoscalingSpec();
-    autoscaling.setMode(AutoscalingMode.BACKLOG);
-    fleet.getSpec().setAutoscaling(autoscaling);
     client.resource(TestFleets.clientSecret("graceful", "secret")).create();
     client.resource(fleet).create();
-    assertThat(entered.await(2, TimeUnit.MINUTES)).as("a reconcile reads the Hub").isTrue();
+    assertThat(entered.await(2, TimeUnit.MINUTES)).as("a reconcile is under way").isTrue();
 
-    // The Hub answers only once stop() is under way (waiting for the executor, or already
+    // The planner answers only once stop() is under way (waiting for the executor, or already
     // returned when it does not wait), so the reconcile is in flight throughout.
     var stopper = new Thread(harness::close);
     stopper.start();
@@ -69,6 +71,6 @@ class GracefulStopTest {
 
     assertThat(stopper.isAlive()).as("stop() returned").isFalse();
     assertThat(interrupted).as("the reconcile was interrupted by stop()").isFalse();
-    assertThat(finished).as("the Hub read completed").isTrue();
+    assertThat(finished).as("the reconcile's planning completed").isTrue();
   }
 }

@@ -1,5 +1,6 @@
 package io.nexomatic.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetLabels;
@@ -76,8 +77,14 @@ public final class FleetStatusBuilder {
       status.setLastScaleTime(outcome.lastScaleTime());
       status.setActiveSchedule(outcome.activeSchedule());
       status.setScaleDownPending(outcome.pending());
-      all.add(
-          conditions.scalingActive(outcome.scalingActive(), outcome.reason(), outcome.message()));
+      var earlier = scalingActive(previous);
+      if (BacklogAutoscaler.AWAITING_READING.equals(outcome.reason()) && earlier.isPresent()) {
+        // Not read yet (a restarted operator's first look): what the status said still stands.
+        all.add(earlier.get());
+      } else {
+        all.add(
+            conditions.scalingActive(outcome.scalingActive(), outcome.reason(), outcome.message()));
+      }
     } else if (BacklogAutoscaler.applies(fleet) || EphemeralPods.runFor(fleet)) {
       // Blocked before the autoscaler ran (invalid spec, missing Secret): keep what it knew,
       // including a pending scale-down, so nothing restarts when the fleet recovers.
@@ -85,13 +92,18 @@ public final class FleetStatusBuilder {
       status.setLastScaleTime(previous.getLastScaleTime());
       status.setActiveSchedule(previous.getActiveSchedule());
       status.setScaleDownPending(previous.getScaleDownPending());
-      previous.getConditions().stream()
-          .filter(c -> ConditionTypes.SCALING_ACTIVE.equals(c.getType()))
-          .findFirst()
-          .ifPresent(all::add);
+      scalingActive(previous).ifPresent(all::add);
     }
     status.setConditions(all);
     return status;
+  }
+
+  private static Optional<Condition> scalingActive(SinkFleetStatus status) {
+    return status.getConditions() == null
+        ? Optional.empty()
+        : status.getConditions().stream()
+            .filter(c -> ConditionTypes.SCALING_ACTIVE.equals(c.getType()))
+            .findFirst();
   }
 
   private static void carryHubView(SinkFleetStatus previous, SinkFleetStatus status) {

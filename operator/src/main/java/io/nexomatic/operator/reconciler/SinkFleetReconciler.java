@@ -26,6 +26,7 @@ import io.nexomatic.operator.children.NetworkPolicyEnabled;
 import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
 import io.nexomatic.operator.children.RunsDeployment;
 import io.nexomatic.operator.children.ServiceAccountDependent;
+import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
@@ -35,6 +36,7 @@ import io.nexomatic.operator.scaling.ReplicaPlanner;
 import io.nexomatic.operator.validation.SinkFleetValidator;
 import io.nexomatic.operator.validation.SpecViolation;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * Reconciles a SinkFleet: validates the spec, resolves the referenced Secrets, applies the children
  * through the workflow, then reports status. An invalid spec or a missing Secret stops before any
  * child is touched, so running sinks keep running while the user fixes it. No finalizer: children
- * go with the fleet through their ownerReferences.
+ * go with the fleet through their ownerReferences. The Hub is never called from here: the scalers
+ * act on the latest observation the {@link FleetHubReader} holds.
  */
 @Workflow(
     explicitInvocation = true,
@@ -91,13 +94,16 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
   private final EphemeralScaler ephemeral;
   private final FleetEvents events;
   private final FleetStatusBuilder statusBuilder;
+  private final FleetHubReader hubReader;
 
   public SinkFleetReconciler(
       ReplicaPlanner replicaPlanner,
       BacklogAutoscaler autoscaler,
       EphemeralScaler ephemeral,
       FleetEvents events,
-      Clock clock) {
+      Clock clock,
+      FleetHubReader hubReader) {
+    this.hubReader = hubReader;
     this.replicaPlanner = replicaPlanner;
     this.autoscaler = autoscaler;
     this.ephemeral = ephemeral;
@@ -108,7 +114,10 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
   @Override
   public List<EventSource<?, SinkFleet>> prepareEventSources(
       EventSourceContext<SinkFleet> context) {
-    return List.of(ReferencedSecrets.eventSource(context));
+    var sources = new ArrayList<EventSource<?, SinkFleet>>();
+    sources.add(ReferencedSecrets.eventSource(context));
+    hubReader.eventSource().ifPresent(sources::add);
+    return sources;
   }
 
   @Override
@@ -119,6 +128,7 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
     if (!violations.isEmpty()) {
       String message =
           violations.stream().map(SpecViolation::message).collect(Collectors.joining("; "));
+      hubReader.forget(fleet);
       return report(
           fleet, context, Verdict.blocked(Reasons.INVALID_SPEC, message), null, deployment);
     }
@@ -127,6 +137,7 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
         new CredentialsResolver((ns, name) -> ReferencedSecrets.lookup(context, ns, name));
     var resolution = resolver.resolve(fleet);
     if (resolution instanceof CredentialsResolver.Unresolved unresolved) {
+      hubReader.forget(fleet);
       return report(
           fleet,
           context,
@@ -136,13 +147,13 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
     }
     var credentials = ((CredentialsResolver.Resolved) resolution).credentials();
     if (EphemeralPods.runFor(fleet)) {
-      return reconcileEphemeral(fleet, context, credentials);
+      return reconcileEphemeral(fleet, context, credentials, hubReader.observe(fleet, credentials));
     }
 
     Optional<BacklogAutoscaler.Outcome> backlog = Optional.empty();
     OptionalInt planned;
     if (BacklogAutoscaler.applies(fleet)) {
-      var outcome = autoscaler.evaluate(fleet, credentials, deployment);
+      var outcome = autoscaler.evaluate(fleet, hubReader.observe(fleet, credentials), deployment);
       backlog = Optional.of(outcome);
       planned = OptionalInt.of(outcome.replicas());
       announceScaling(fleet, outcome);
@@ -155,6 +166,7 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
         PodDeletionCosts.rank(context.getClient(), fleet, outcome.view().get());
       }
     } else {
+      hubReader.forget(fleet);
       planned = replicaPlanner.desiredReplicas(fleet);
     }
     new FleetInputs(planned, credentials).putInto(context);
@@ -180,18 +192,29 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
    * left from another mode), then the scaler starts one pod per queued task.
    */
   private UpdateControl<SinkFleet> reconcileEphemeral(
-      SinkFleet fleet, Context<SinkFleet> context, DerivedCredentials credentials) {
+      SinkFleet fleet,
+      Context<SinkFleet> context,
+      DerivedCredentials credentials,
+      HubObservation observation) {
     var inputs = new FleetInputs(OptionalInt.empty(), credentials);
     inputs.putInto(context);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (result.erroredDependentsExist()) {
       result.throwAggregateExceptionIfErrorsPresent();
     }
-    var outcome = ephemeral.reconcile(fleet, inputs, context.getClient());
+    var outcome = ephemeral.reconcile(fleet, inputs, context.getClient(), observation);
     var scaling = outcome.scaling();
     announceScaling(fleet, scaling);
+    boolean awaiting = BacklogAutoscaler.AWAITING_READING.equals(scaling.reason());
+    var shown = Optional.ofNullable(fleet.getStatus()).map(SinkFleetStatus::getConditions);
+    if (awaiting && shown.filter(c -> !c.isEmpty()).isPresent()) {
+      // A restarted operator's first look: the status it finds says more than "not read yet".
+      return UpdateControl.<SinkFleet>noUpdate().rescheduleAfter(scaling.pollInterval());
+    }
     Verdict verdict;
-    if (!scaling.scalingActive()) {
+    if (awaiting) {
+      verdict = Verdict.progressing(scaling.reason(), scaling.message());
+    } else if (!scaling.scalingActive()) {
       verdict = Verdict.blocked(scaling.reason(), scaling.message());
     } else if (outcome.plan().lastFailure().isPresent()) {
       verdict =
@@ -218,7 +241,10 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
     return UpdateControl.<SinkFleet>noUpdate().rescheduleAfter(scaling.pollInterval());
   }
 
-  /** Explains a changed count, and a change in whether the Hub can be read, as Events. */
+  /**
+   * Explains a changed count, and a change in whether the Hub can be read, as Events; waiting for a
+   * fleet's first reading is not news.
+   */
   private void announceScaling(SinkFleet fleet, BacklogAutoscaler.Outcome outcome) {
     String scheduleBefore =
         Optional.ofNullable(fleet.getStatus()).map(SinkFleetStatus::getActiveSchedule).orElse(null);
@@ -248,8 +274,10 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
                         .filter(c -> ConditionTypes.SCALING_ACTIVE.equals(c.getType()))
                         .map(Condition::getReason)
                         .findFirst())
+            .filter(reason -> !BacklogAutoscaler.AWAITING_READING.equals(reason))
             .orElse(BacklogAutoscaler.READING_BACKLOG);
-    if (!before.equals(outcome.reason())) {
+    if (!before.equals(outcome.reason())
+        && !BacklogAutoscaler.AWAITING_READING.equals(outcome.reason())) {
       events.transitioned(
           fleet,
           new Verdict(

@@ -1,10 +1,9 @@
 package io.nexomatic.operator.scaling;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.nexomatic.operator.children.DerivedCredentials;
-import io.nexomatic.operator.hub.HubQueueSource;
+import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.hub.HubQueueView;
-import io.nexomatic.operator.hub.HubReadException;
+import io.nexomatic.operator.hub.HubTarget;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
 import io.nexomatic.operator.model.CapacityScheduleSpec;
@@ -25,9 +24,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Decides a Backlog fleet's replica count from the Hub's queue on every reconcile. It keeps no
- * state of its own: the previous decision and any pending scale-down come from the fleet's status,
- * so a restarted or newly elected operator decides exactly as the old one would have.
+ * Decides a Backlog fleet's replica count from the latest observation of the Hub's queue (taken off
+ * the reconcile thread by the poller) on every reconcile. It keeps no state of its own: the
+ * previous decision and any pending scale-down come from the fleet's status, so a restarted or
+ * newly elected operator decides exactly as the old one would have.
  */
 public final class BacklogAutoscaler {
 
@@ -37,11 +37,15 @@ public final class BacklogAutoscaler {
   public static final String HUB_UNREACHABLE = "HubUnreachable";
   public static final String AUTH_REJECTED = "AuthRejected";
 
-  private final HubQueueSource hub;
+  /**
+   * The first poll of the fleet's Hub has not answered yet: the count is kept and no Event is
+   * emitted (a status that already says something else keeps saying it).
+   */
+  public static final String AWAITING_READING = "AwaitingHubReading";
+
   private final Clock clock;
 
-  public BacklogAutoscaler(HubQueueSource hub, Clock clock) {
-    this.hub = hub;
+  public BacklogAutoscaler(Clock clock) {
     this.clock = clock;
   }
 
@@ -99,9 +103,12 @@ public final class BacklogAutoscaler {
     return window.name() != null ? window.name() : window.cron().toString();
   }
 
-  /** Reads the Hub and decides; never throws for a Hub problem (the fallback applies instead). */
+  /**
+   * Decides from {@code observation}; never throws for a Hub problem (the fallback applies instead,
+   * also when the observation is too old to act on).
+   */
   public Outcome evaluate(
-      SinkFleet fleet, DerivedCredentials credentials, Optional<Deployment> deployment) {
+      SinkFleet fleet, HubObservation observation, Optional<Deployment> deployment) {
     var autoscaling =
         Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
     var defaults = new AutoscalingSpec();
@@ -136,10 +143,7 @@ public final class BacklogAutoscaler {
                 Objects.requireNonNullElse(
                     autoscaling.getScaleDownStabilizationSeconds(),
                     defaults.getScaleDownStabilizationSeconds())));
-    var pollEvery =
-        Duration.ofSeconds(
-            Objects.requireNonNullElse(
-                autoscaling.getPollIntervalSeconds(), defaults.getPollIntervalSeconds()));
+    var pollEvery = HubTarget.pollInterval(fleet);
     // A schedule's edge is computed from the clock, so the decision lands on it, not a poll later.
     var poll =
         CapacitySchedules.nextChange(windows, now, pollEvery)
@@ -156,24 +160,29 @@ public final class BacklogAutoscaler {
     String lastScaleTime = status.map(SinkFleetStatus::getLastScaleTime).orElse(null);
     String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
 
-    HubQueueView view;
-    try {
-      view = hub.read(fleet, credentials);
-    } catch (HubReadException e) {
-      var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
-      boolean fixed =
-          fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
-      int replicas = fixed ? fallback.getReplicas() : current;
-      String reason = e.authRejected() ? AUTH_REJECTED : HUB_UNREACHABLE;
-      String message =
-          e.getMessage()
-              + (fixed
-                  ? "; running the fallback of " + replicas + " sinks"
-                  : "; keeping " + replicas + " sinks");
-      if (!fixed && replicas < min) {
-        // A schedule's floor is known without the Hub.
-        replicas = min;
-        message = message + ", raised to " + min + floorNote;
+    var reading = HubReading.of(observation, now, pollEvery);
+    if (reading.kind() != HubReading.Kind.CURRENT) {
+      int replicas;
+      String message;
+      if (reading.kind() == HubReading.Kind.AWAITING) {
+        // Not read yet: neither the fallback (the Hub has not failed) nor a guess.
+        replicas = bounds.clamp(current);
+        message = reading.message() + "; keeping " + replicas + " sinks" + floorNote;
+      } else {
+        var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
+        boolean fixed =
+            fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
+        replicas = fixed ? fallback.getReplicas() : current;
+        message =
+            reading.message()
+                + (fixed
+                    ? "; running the fallback of " + replicas + " sinks"
+                    : "; keeping " + replicas + " sinks");
+        if (!fixed && replicas < min) {
+          // A schedule's floor is known without the Hub.
+          replicas = min;
+          message = message + ", raised to " + min + floorNote;
+        }
       }
       return new Outcome(
           replicas,
@@ -181,7 +190,7 @@ public final class BacklogAutoscaler {
           pending,
           replicas != current ? stamp : lastScaleTime,
           false,
-          reason,
+          reading.reason(),
           message,
           replicas != current
               ? "scaled from " + current + " to " + replicas + ": " + message
@@ -189,6 +198,7 @@ public final class BacklogAutoscaler {
           poll,
           activeSchedule);
     }
+    HubQueueView view = reading.view().orElseThrow();
     var decision = BacklogPolicy.decide(view.demand(), bounds, current, pending, now);
     return new Outcome(
         decision.replicas(),

@@ -86,6 +86,17 @@ public final class EphemeralPlanner {
    */
   public static Plan plan(
       Optional<HubQueueView> view, List<Pod> pods, Settings settings, Instant now) {
+    return plan(view, pods, settings, now, true);
+  }
+
+  /**
+   * As above; with {@code act} false the view was already acted on by an earlier reconcile, so it
+   * is only counted: nothing is started and no idle pod stopped (a pod started from it may have
+   * connected, run its task and finished since, and the view would still call that task queued),
+   * while finished pods are cleaned up as usual.
+   */
+  public static Plan plan(
+      Optional<HubQueueView> view, List<Pod> pods, Settings settings, Instant now, boolean act) {
     int active = 0;
     int ready = 0;
     int starting = 0;
@@ -120,7 +131,7 @@ public final class EphemeralPlanner {
             : Optional.of(failure(finished.get(0)));
 
     int start = 0;
-    if (view.isPresent()) {
+    if (view.isPresent() && act) {
       long need = view.get().queued() - starting - idle;
       int free = Math.max(0, settings.maxPods() - active);
       start = (int) Math.max(0, Math.min(need, free));
@@ -132,7 +143,7 @@ public final class EphemeralPlanner {
 
     var delete = new ArrayList<String>();
     int stopped = 0;
-    if (view.isPresent() && idle > view.get().queued()) {
+    if (view.isPresent() && act && idle > view.get().queued()) {
       // More idle sinks than queued tasks: the surplus would hold its room forever.
       stopped = (int) (idle - view.get().queued());
       idlePods.sort(null);

@@ -5,9 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetInputs;
-import io.nexomatic.operator.hub.HubQueueSource;
-import io.nexomatic.operator.hub.HubQueueView;
-import io.nexomatic.operator.hub.HubReadException;
+import io.nexomatic.operator.hub.HubObservation;
+import io.nexomatic.operator.hub.HubTarget;
 import io.nexomatic.operator.model.AutoscalingSpec;
 import io.nexomatic.operator.model.EphemeralSpec;
 import io.nexomatic.operator.model.SinkFleet;
@@ -22,20 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an Ephemeral fleet: reads the Hub, lists the fleet's one-task pods straight from the API
- * server (not from a cache, which could lag behind the pods this operator just created and make it
- * start them twice), starts what {@link EphemeralPlanner} asks for and deletes finished pods and
- * idle ones no task is left for.
+ * Runs an Ephemeral fleet: takes the latest observation of the Hub (read by the poller), lists the
+ * fleet's one-task pods straight from the API server (not from a cache, which could lag behind the
+ * pods this operator just created and make it start them twice), starts what {@link
+ * EphemeralPlanner} asks for and deletes finished pods and idle ones no task is left for. Each
+ * reading is acted on once: a later reconcile off the same reading only counts and cleans up.
  */
 public final class EphemeralScaler {
 
   private static final Logger log = LoggerFactory.getLogger(EphemeralScaler.class);
 
-  private final HubQueueSource hub;
   private final Clock clock;
 
-  public EphemeralScaler(HubQueueSource hub, Clock clock) {
-    this.hub = hub;
+  public EphemeralScaler(Clock clock) {
     this.clock = clock;
   }
 
@@ -47,8 +45,12 @@ public final class EphemeralScaler {
    */
   public record Outcome(EphemeralPlanner.Plan plan, BacklogAutoscaler.Outcome scaling) {}
 
-  /** Reads, decides and acts; a Hub problem starts nothing and is reported, never thrown. */
-  public Outcome reconcile(SinkFleet fleet, FleetInputs inputs, KubernetesClient client) {
+  /**
+   * Decides from {@code observation} and acts; a Hub problem (or an observation too old to act on)
+   * starts nothing and is reported, never thrown.
+   */
+  public Outcome reconcile(
+      SinkFleet fleet, FleetInputs inputs, KubernetesClient client, HubObservation observation) {
     var autoscaling =
         Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
     var defaults = new AutoscalingSpec();
@@ -63,19 +65,13 @@ public final class EphemeralScaler {
             Objects.requireNonNullElse(
                 ephemeral.getFailedPodsHistoryLimit(),
                 defaults.getEphemeral().getFailedPodsHistoryLimit()));
-    var poll =
-        Duration.ofSeconds(
-            Objects.requireNonNullElse(
-                autoscaling.getPollIntervalSeconds(), defaults.getPollIntervalSeconds()));
+    var poll = HubTarget.pollInterval(fleet);
 
-    Optional<HubQueueView> view;
-    HubReadException failure = null;
-    try {
-      view = Optional.of(hub.read(fleet, inputs.credentials()));
-    } catch (HubReadException e) {
-      view = Optional.empty();
-      failure = e;
-    }
+    var reading = HubReading.of(observation, clock.instant(), poll);
+    var view = reading.view();
+    // The planner's accounting holds for pods listed after the reading once: later, a pod started
+    // from it may have run its task and finished while the reading still calls the task queued.
+    boolean act = view.isPresent() && observation.claim();
     String namespace = fleet.getMetadata().getNamespace();
     List<Pod> pods =
         client
@@ -85,7 +81,7 @@ public final class EphemeralScaler {
             .list()
             .getItems();
     var now = clock.instant();
-    var plan = EphemeralPlanner.plan(view, pods, settings, now);
+    var plan = EphemeralPlanner.plan(view, pods, settings, now, act);
 
     int started = 0;
     for (int i = 0; i < plan.start(); i++) {
@@ -107,9 +103,9 @@ public final class EphemeralScaler {
             ? now.truncatedTo(ChronoUnit.SECONDS).toString()
             : previous.map(SinkFleetStatus::getLastScaleTime).orElse(null);
     BacklogAutoscaler.Outcome scaling;
-    if (failure != null) {
+    if (view.isEmpty()) {
       String message =
-          failure.getMessage()
+          reading.message()
               + "; starting no pods until the Hub can be read ("
               + plan.active()
               + " still active)";
@@ -120,9 +116,7 @@ public final class EphemeralScaler {
               null,
               lastScaleTime,
               false,
-              failure.authRejected()
-                  ? BacklogAutoscaler.AUTH_REJECTED
-                  : BacklogAutoscaler.HUB_UNREACHABLE,
+              reading.reason(),
               message,
               null,
               poll,

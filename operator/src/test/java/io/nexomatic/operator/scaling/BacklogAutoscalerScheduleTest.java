@@ -2,9 +2,11 @@ package io.nexomatic.operator.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.hub.HubQueueView;
 import io.nexomatic.operator.hub.HubReadException;
+import io.nexomatic.operator.hub.HubTarget;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
 import io.nexomatic.operator.model.CapacityScheduleSpec;
@@ -66,10 +68,18 @@ class BacklogAutoscalerScheduleTest {
     return fleet;
   }
 
+  /** The Hub read by the poller at {@code at}, then decided on at the same instant. */
   private BacklogAutoscaler.Outcome evaluate(SinkFleet fleet, Instant at) {
-    return new BacklogAutoscaler(hub, Clock.fixed(at, ZoneOffset.UTC))
-        .evaluate(
-            fleet, TestFleets.inputs(OptionalInt.empty(), "s").credentials(), Optional.empty());
+    var credentials = TestFleets.inputs(OptionalInt.empty(), "s").credentials();
+    var target = HubTarget.of(fleet, credentials);
+    HubObservation observation;
+    try {
+      observation = HubObservation.reading(target, hub.read(fleet, credentials), at);
+    } catch (HubReadException e) {
+      observation = HubObservation.failure(target, e, at);
+    }
+    return new BacklogAutoscaler(Clock.fixed(at, ZoneOffset.UTC))
+        .evaluate(fleet, observation, Optional.empty());
   }
 
   @Test

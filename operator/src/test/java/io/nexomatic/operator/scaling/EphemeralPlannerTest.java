@@ -190,4 +190,28 @@ class EphemeralPlannerTest {
             "started 3 one-task pod(s): 4 task(s) queued, 1 pod(s) starting, 0 idle, 1 of at"
                 + " most 10 pods active");
   }
+
+  @Test
+  void aReadingAlreadyActedOnStartsNothingEvenWhenItsPodRanAndFinishedSince() {
+    // The reading said one task queued and a pod was started for it; the pod then took the task,
+    // ran it and succeeded before the next poll. The same reading still calls the task queued.
+    var pods = List.of(finished("done", "Succeeded", NOW.minusSeconds(5), "Completed"));
+    var again = EphemeralPlanner.plan(hub(1, Map.of()), pods, TEN, NOW, false);
+    assertThat(again.start()).isZero();
+    assertThat(EphemeralPlanner.plan(hub(1, Map.of()), pods, TEN, NOW, true).start())
+        .as("acting on it a second time would start a second pod for one task")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aReadingAlreadyActedOnStopsNoIdlePodButStillCleansUpFinishedOnes() {
+    var pods =
+        List.of(
+            pod("a", "Running"),
+            finished("expired", "Succeeded", NOW.minusSeconds(60), "Completed"));
+    var plan = EphemeralPlanner.plan(hub(0, Map.of("a", 0)), pods, TEN, NOW, false);
+    assertThat(plan.stopped()).isZero();
+    assertThat(plan.delete()).containsExactly("expired");
+    assertThat(plan.idle()).as("still counted").isEqualTo(1);
+  }
 }

@@ -12,6 +12,7 @@ import io.nexomatic.operator.OperatorSettings;
 import io.nexomatic.operator.SinkFleetOperator;
 import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.hub.HubReadException;
+import io.nexomatic.operator.scaling.ReplicaPlanner;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** As {@link #OperatorHarness(HubQueueSource)}, with the operator's clock in the test's hand. */
   public OperatorHarness(HubQueueSource hubQueues, Clock clock) {
+    this(hubQueues, clock, new SpecReplicaPlanner());
+  }
+
+  /** As above, with the replica count of fleets outside Backlog mode decided by {@code planner}. */
+  public OperatorHarness(HubQueueSource hubQueues, Clock clock, ReplicaPlanner planner) {
     server =
         new KubernetesMockServer(
             new Context(new ObjectMapper()),
@@ -77,9 +83,7 @@ public final class OperatorHarness implements AutoCloseable {
                     .endConfig());
     client.apiextensions().v1().customResourceDefinitions().resource(committedCrd()).create();
     var settings = new OperatorSettings(Set.of(), false, "unused", null, "operator-under-test", 0);
-    operator =
-        SinkFleetOperator.create(
-            client, settings, metrics, new SpecReplicaPlanner(), hubQueues, clock);
+    operator = SinkFleetOperator.create(client, settings, metrics, planner, hubQueues, clock);
     operator.start();
   }
 
