@@ -11,17 +11,23 @@ final class Dispatcher {
   private final TaskTable table;
   private final SessionRegistry registry;
   private final TaskLifecycle lifecycle;
+  private final JournalHealth health;
   private int rotation;
 
-  Dispatcher(TaskTable table, SessionRegistry registry, TaskLifecycle lifecycle) {
+  Dispatcher(
+      TaskTable table, SessionRegistry registry, TaskLifecycle lifecycle, JournalHealth health) {
     this.table = table;
     this.registry = registry;
     this.lifecycle = lifecycle;
+    this.health = health;
   }
 
-  /** Offers until no session with credit has a task it can take. */
+  /**
+   * Offers until no session with credit has a task it can take. Makes no offer while the journal
+   * takes no writes: the lease an accepted offer needs could not be recorded.
+   */
   void dispatch() {
-    if (table.queuedCount() == 0 || !registry.hasSessions()) {
+    if (table.queuedCount() == 0 || !registry.hasSessions() || !health.writable()) {
       return;
     }
     List<Session> order = registry.sessions();

@@ -3,6 +3,7 @@ package io.nexomatic.hub.core;
 import io.grpc.StatusException;
 import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.auth.Principal;
+import io.nexomatic.hub.store.JournalWriteException;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.protocol.v1.Accept;
 import io.nexomatic.protocol.v1.Backpressure;
@@ -45,7 +46,12 @@ import org.slf4j.LoggerFactory;
  * task through its attempts; {@link Dispatcher} offers; {@link SessionLifecycle} opens, resumes and
  * closes sessions; {@link SessionMessages} handles what a session sends; {@link LeaseTimers} keeps
  * the deadlines; {@link AdminQueries} answers reads; {@link TaskLogStore} keeps the logs; {@link
- * Outbox} is everything said to a sink.
+ * Outbox} is everything said to a sink; {@link JournalHealth} says whether the journal takes
+ * writes.
+ *
+ * <p>A step whose journal write fails is undone (see {@link TaskLifecycle#persist}) and its caller
+ * gets RESOURCE_EXHAUSTED (a full disk) or UNAVAILABLE: a submitter retries, a sink's stream ends
+ * and the sink resumes on a new session, resending what was not acknowledged. Reads go on.
  */
 public final class HubCore {
   private static final Logger log = LoggerFactory.getLogger(HubCore.class);
@@ -59,12 +65,14 @@ public final class HubCore {
   private final SessionMessages messages;
   private final LeaseTimers timers;
   private final AdminQueries queries;
+  private final JournalHealth health;
 
   public HubCore(HubConfig config, TaskJournal journal) {
     Outbox outbox = new SessionOutbox(config);
-    this.logs = new TaskLogStore(config, journal);
-    this.lifecycle = new TaskLifecycle(config, journal, table, registry, outbox);
-    this.dispatcher = new Dispatcher(table, registry, lifecycle);
+    this.health = new JournalHealth(journal);
+    this.logs = new TaskLogStore(config, journal, health);
+    this.lifecycle = new TaskLifecycle(config, journal, health, table, registry, outbox);
+    this.dispatcher = new Dispatcher(table, registry, lifecycle, health);
     this.sessions = new SessionLifecycle(config, table, registry, lifecycle, dispatcher, outbox);
     this.messages = new SessionMessages(config, table, lifecycle, dispatcher, outbox);
     this.timers = new LeaseTimers(config, table, registry, lifecycle, sessions, outbox);
@@ -103,8 +111,8 @@ public final class HubCore {
 
   /** Enqueues a task; idempotent per client_request_id. */
   public synchronized Task submit(SubmitTaskRequest request) throws StatusException {
-    TaskRecord t = lifecycle.submit(request);
-    dispatcher.dispatch();
+    TaskRecord t = recorded("submission", () -> lifecycle.submit(request));
+    recorded("submission", dispatcher::dispatch);
     return queries.view(t);
   }
 
@@ -121,8 +129,8 @@ public final class HubCore {
   /** Cancels a task (see HubAdmin.CancelTask). */
   public synchronized Task cancel(String taskId, String reason) throws StatusException {
     TaskRecord t = queries.find(taskId);
-    lifecycle.cancel(t, reason);
-    return queries.view(t);
+    recorded("cancel", () -> lifecycle.cancel(t, reason));
+    return queries.view(table.get(taskId));
   }
 
   /** Queue statistics for one (type, tenant), or for every known queue when type is empty. */
@@ -138,7 +146,7 @@ public final class HubCore {
   /** Sends Reset / Kill / Force Kill to a connected sink. */
   public synchronized Sink control(String sinkUuid, SinkAction action, String reason)
       throws StatusException {
-    return queries.toProto(sessions.control(sinkUuid, action, reason));
+    return queries.toProto(recorded("control", () -> sessions.control(sinkUuid, action, reason)));
   }
 
   /** Counts for tests and the CLI. */
@@ -156,7 +164,16 @@ public final class HubCore {
    */
   public synchronized Session open(
       Hello hello, Principal.SinkClient principal, SessionHandle handle) throws StatusException {
-    return sessions.open(hello, principal, handle);
+    try {
+      return sessions.open(hello, principal, handle);
+    } catch (JournalWriteException e) {
+      // Resuming re-queues what the sink no longer holds; unrecorded, the session cannot stand.
+      SinkRecord sink = registry.sink(hello.getSinkUuid());
+      if (sink != null && sink.session != null && sink.session.handle == handle) {
+        sessions.close(sink.session, "journal write failed");
+      }
+      throw health.refusal("session's resume", e);
+    }
   }
 
   /** The session's stream ended: offers go back to the queue; leases run their TTL. */
@@ -180,40 +197,43 @@ public final class HubCore {
     messages.touch(s);
   }
 
+  // A sink's message whose journal write fails ends its stream with the refusal: the sink resumes
+  // on a new session and resends what the Hub did not acknowledge.
+
   public synchronized void onCredit(Session s, int credits) throws StatusException {
-    messages.onCredit(s, credits);
+    recorded("credit", () -> messages.onCredit(s, credits));
   }
 
-  public synchronized void onAccept(Session s, Accept accept) {
-    messages.onAccept(s, accept);
+  public synchronized void onAccept(Session s, Accept accept) throws StatusException {
+    recorded("lease", () -> messages.onAccept(s, accept));
   }
 
-  public synchronized void onDecline(Session s, Decline decline) {
-    messages.onDecline(s, decline);
+  public synchronized void onDecline(Session s, Decline decline) throws StatusException {
+    recorded("decline", () -> messages.onDecline(s, decline));
   }
 
-  public synchronized void onStarted(Session s, TaskStarted started) {
-    messages.onStarted(s, started);
+  public synchronized void onStarted(Session s, TaskStarted started) throws StatusException {
+    recorded("start", () -> messages.onStarted(s, started));
   }
 
-  public synchronized void onResult(Session s, TaskResult result) {
-    messages.onResult(s, result);
+  public synchronized void onResult(Session s, TaskResult result) throws StatusException {
+    recorded("result", () -> messages.onResult(s, result));
   }
 
-  public synchronized void onRelease(Session s, Release release) {
-    messages.onRelease(s, release);
+  public synchronized void onRelease(Session s, Release release) throws StatusException {
+    recorded("release", () -> messages.onRelease(s, release));
   }
 
-  public synchronized void onHeartbeat(Session s, Heartbeat hb) {
-    messages.onHeartbeat(s, hb);
+  public synchronized void onHeartbeat(Session s, Heartbeat hb) throws StatusException {
+    recorded("heartbeat", () -> messages.onHeartbeat(s, hb));
   }
 
-  public synchronized void onBackpressure(Session s, Backpressure bp) {
-    messages.onBackpressure(s, bp);
+  public synchronized void onBackpressure(Session s, Backpressure bp) throws StatusException {
+    recorded("back-pressure signal", () -> messages.onBackpressure(s, bp));
   }
 
-  public synchronized void onDraining(Session s, Draining d) {
-    messages.onDraining(s);
+  public synchronized void onDraining(Session s, Draining d) throws StatusException {
+    recorded("drain notice", () -> messages.onDraining(s));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -221,7 +241,7 @@ public final class HubCore {
   // -------------------------------------------------------------------------------------------
 
   /** Appends a chunk from a session's log stream and returns the acknowledgement. */
-  public LogAck appendLog(Session s, LogChunk chunk) {
+  public LogAck appendLog(Session s, LogChunk chunk) throws StatusException {
     TaskRef ref = chunk.getTask();
     TaskLog tl;
     synchronized (this) {
@@ -236,7 +256,11 @@ public final class HubCore {
       }
       tl = logs.currentOrNew(t);
     }
-    return logs.append(tl, chunk);
+    try {
+      return logs.append(tl, chunk);
+    } catch (JournalWriteException e) {
+      throw health.refusal("log chunk", e);
+    }
   }
 
   /** A view of a task's log for readers. */
@@ -281,10 +305,21 @@ public final class HubCore {
   // Timers
   // -------------------------------------------------------------------------------------------
 
-  /** Expires offers and leases, closes silent sessions, applies the backstop, dispatches. */
+  /**
+   * Expires offers and leases, closes silent sessions, applies the backstop, dispatches. While the
+   * journal takes no writes the timers wait (a lapsed lease could not be re-queued on record) and
+   * the tick only probes the journal, once a {@link JournalHealth#PROBE_INTERVAL_MS}.
+   */
   public synchronized void tick() {
-    timers.expire();
-    dispatcher.dispatch();
+    if (!health.probe(lifecycle.now())) {
+      return;
+    }
+    try {
+      timers.expire();
+      dispatcher.dispatch();
+    } catch (JournalWriteException e) {
+      // Undone where it failed; the next tick probes, then retries.
+    }
   }
 
   /** Moves every sink-facing deadline out by {@code pauseMs} after the Hub could not run. */
@@ -292,8 +327,48 @@ public final class HubCore {
     timers.forgivePause(pauseMs);
   }
 
+  /** Whether the journal takes writes (an outage ends at the first write or probe that works). */
+  public synchronized boolean journalWritable() {
+    return health.writable();
+  }
+
+  /** Every task as the journal should now hold it (offers aside); for tests. */
+  synchronized List<Task> snapshots() {
+    return table.all().stream().map(t -> t.toProto(false)).toList();
+  }
+
   /** Checks the task table's indexes against its tasks; for tests (see {@link TaskTable}). */
   synchronized void checkConsistent() {
     table.checkConsistent();
+  }
+
+  /** A step that writes the journal. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws StatusException;
+  }
+
+  /** A step without a value. */
+  @FunctionalInterface
+  private interface VoidStep {
+    void run() throws StatusException;
+  }
+
+  /** Runs a step; a journal write that failed in it (and was undone there) becomes the refusal. */
+  private <T> T recorded(String what, Step<T> step) throws StatusException {
+    try {
+      return step.run();
+    } catch (JournalWriteException e) {
+      throw health.refusal(what, e);
+    }
+  }
+
+  private void recorded(String what, VoidStep step) throws StatusException {
+    recorded(
+        what,
+        () -> {
+          step.run();
+          return null;
+        });
   }
 }

@@ -96,11 +96,8 @@ final class ResultJudge {
     if (h != null) {
       h.setStarted(true);
     }
-    lifecycle.finish(t, result.getState(), result.getResultCode(), messages);
-    if (result.getFinishedAtMs() != 0) {
-      t.finishedAt = result.getFinishedAtMs();
-      lifecycle.persist(t);
-    }
+    lifecycle.finish(
+        t, result.getState(), result.getResultCode(), messages, result.getFinishedAtMs());
   }
 
   private static boolean recordedAttempt(TaskRecord t, int attempt) {

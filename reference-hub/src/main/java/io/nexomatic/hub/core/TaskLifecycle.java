@@ -3,6 +3,7 @@ package io.nexomatic.hub.core;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.nexomatic.hub.HubConfig;
+import io.nexomatic.hub.store.JournalWriteException;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.protocol.v1.AttemptRecord;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A task's way through its attempts: submitted, offered, leased, started, re-queued with attempt +
  * 1 (fencing the old one) or finished; each step writes the journal before anything is
- * acknowledged. Guarded by {@link HubCore}'s lock.
+ * acknowledged, and a step whose write fails is undone (the task goes back to its stored snapshot)
+ * before the {@link JournalWriteException} travels on. Guarded by {@link HubCore}'s lock.
  */
 final class TaskLifecycle {
   /** The result code of a task the Hub ended itself (cancelled, gave up, backstop). */
@@ -30,15 +32,18 @@ final class TaskLifecycle {
   private final SessionRegistry registry;
   private final Outbox outbox;
   private final SubmitValidator validator;
+  private final JournalHealth health;
 
   TaskLifecycle(
       HubConfig config,
       TaskJournal journal,
+      JournalHealth health,
       TaskTable table,
       SessionRegistry registry,
       Outbox outbox) {
     this.config = config;
     this.journal = journal;
+    this.health = health;
     this.table = table;
     this.registry = registry;
     this.outbox = outbox;
@@ -169,6 +174,11 @@ final class TaskLifecycle {
 
   /** Records the task's end state; an attempt still open ends with it. */
   void finish(TaskRecord t, TaskState state, int code, List<String> messages) {
+    finish(t, state, code, messages, 0);
+  }
+
+  /** Records the task's end state at {@code finishedAtMs} (0: now), in one journal write. */
+  void finish(TaskRecord t, TaskState state, int code, List<String> messages, long finishedAtMs) {
     long now = now();
     AttemptRecord.Builder h = t.currentAttemptRecord();
     if (h != null && h.getEndedAtMs() == 0) {
@@ -177,7 +187,7 @@ final class TaskLifecycle {
     table.end(t, state);
     t.resultCode = code;
     t.messages = List.copyOf(messages);
-    t.finishedAt = now;
+    t.finishedAt = finishedAtMs == 0 ? now : finishedAtMs;
     t.updatedAt = now;
     persist(t);
   }
@@ -209,7 +219,35 @@ final class TaskLifecycle {
     }
   }
 
+  /**
+   * Writes the task's snapshot. When the write fails, the task goes back to the snapshot the
+   * journal still holds (or, never stored, is forgotten) and the failure is rethrown: what the
+   * caller was about to acknowledge did not happen.
+   */
   void persist(TaskRecord t) {
-    journal.save(t.toProto(false), t.seq);
+    Task snapshot = t.toProto(false);
+    try {
+      journal.save(snapshot, t.seq);
+    } catch (JournalWriteException e) {
+      health.failed(e, now());
+      revert(t);
+      throw e;
+    }
+    t.persisted = snapshot;
+    health.succeeded(now());
+  }
+
+  private void revert(TaskRecord t) {
+    if (t.persisted == null) {
+      table.remove(t);
+      return;
+    }
+    TaskRecord back = TaskRecord.fromProto(t.persisted, t.seq);
+    // What the snapshot does not carry: the lease's deadline and the reason of a cancel.
+    back.leaseExpiresAt = t.leaseExpiresAt;
+    if (back.cancelRequested) {
+      back.cancelReason = t.cancelReason;
+    }
+    table.replace(t, back);
   }
 }

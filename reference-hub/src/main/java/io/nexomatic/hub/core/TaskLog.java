@@ -59,6 +59,24 @@ final class TaskLog {
     return kept;
   }
 
+  /** Where the log stands, so an append whose journal write failed can be taken back. */
+  record Mark(int segments, long stored, long end, boolean eof) {}
+
+  synchronized Mark mark() {
+    return new Mark(segments.size(), stored, end, eof);
+  }
+
+  /** Takes back everything appended since the mark. */
+  synchronized void rollback(Mark mark) {
+    while (segments.size() > mark.segments()) {
+      segments.remove(segments.size() - 1);
+      starts.remove(starts.size() - 1);
+    }
+    stored = mark.stored();
+    end = mark.end();
+    eof = mark.eof();
+  }
+
   /** Restores a stored log at start-up. */
   synchronized void restore(byte[] data, boolean wasEof) {
     append(0, data, wasEof);

@@ -1,6 +1,7 @@
 package io.nexomatic.hub.core;
 
 import io.nexomatic.hub.HubConfig;
+import io.nexomatic.hub.store.JournalWriteException;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.protocol.v1.LogAck;
 import io.nexomatic.protocol.v1.LogChunk;
@@ -16,11 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TaskLogStore {
   private final HubConfig config;
   private final TaskJournal journal;
+  private final JournalHealth health;
   private final Map<String, TaskLog> logs = new ConcurrentHashMap<>();
 
-  TaskLogStore(HubConfig config, TaskJournal journal) {
+  TaskLogStore(HubConfig config, TaskJournal journal, JournalHealth health) {
     this.config = config;
     this.journal = journal;
+    this.health = health;
   }
 
   /** Reloads a restored task's log when the journal holds one for its current attempt. */
@@ -49,14 +52,27 @@ final class TaskLogStore {
     return tl;
   }
 
-  /** Appends a chunk to its attempt's log, journals the bytes kept, and acknowledges. */
+  /**
+   * Appends a chunk to its attempt's log, journals the bytes kept, and acknowledges. When the
+   * journal write fails the append is taken back and the failure rethrown, so no byte is
+   * acknowledged that a restart would not restore; the sink resends from the last acknowledged
+   * offset.
+   */
   LogAck append(TaskLog tl, LogChunk chunk) {
     TaskRef ref = chunk.getTask();
     synchronized (tl) {
+      TaskLog.Mark before = tl.mark();
       byte[] kept = tl.append(chunk.getOffset(), chunk.getData().toByteArray(), chunk.getEof());
       if (kept != null && (kept.length > 0 || chunk.getEof())) {
-        journal.appendLog(
-            ref.getTaskId(), ref.getAttempt(), tl.storedBytes() - kept.length, kept, tl.eof());
+        try {
+          journal.appendLog(
+              ref.getTaskId(), ref.getAttempt(), tl.storedBytes() - kept.length, kept, tl.eof());
+        } catch (JournalWriteException e) {
+          tl.rollback(before);
+          health.failed(e, config.clock().millis());
+          throw e;
+        }
+        health.succeeded(config.clock().millis());
       }
       return LogAck.newBuilder().setTask(ref).setAckedOffset(tl.acked()).build();
     }

@@ -53,6 +53,12 @@ final class TaskRecord {
   long offerExpiresAt;
   long leaseExpiresAt;
 
+  /**
+   * The snapshot the journal holds, null until the first write: what a failed write puts the task
+   * back to, so memory never runs ahead of what a restart would restore.
+   */
+  Task persisted;
+
   TaskRecord(String id, long seq, Task spec, TaskState state) {
     this.id = id;
     this.seq = seq;
@@ -172,6 +178,7 @@ final class TaskRecord {
     r.finishedAt = t.getFinishedAtMs();
     r.cancelRequested = t.getCancelRequested();
     t.getHistoryList().forEach(h -> r.history.add(h.toBuilder()));
+    r.persisted = t;
     return r;
   }
 }

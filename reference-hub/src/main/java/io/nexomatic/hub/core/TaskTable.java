@@ -43,6 +43,22 @@ final class TaskTable {
     register(t);
   }
 
+  /**
+   * Puts a rebuilt record in the place of the one it replaces (a failed journal write puts a task
+   * back to its stored snapshot), in the indexes its own state names.
+   */
+  void replace(TaskRecord current, TaskRecord rebuilt) {
+    unindex(current);
+    register(rebuilt);
+  }
+
+  /** Forgets a task that was never stored (its first journal write failed). */
+  void remove(TaskRecord t) {
+    unindex(t);
+    tasks.remove(t.id);
+    byClientRequestId.remove(t.spec.getClientRequestId(), t);
+  }
+
   private void register(TaskRecord t) {
     tasks.put(t.id, t);
     if (!t.spec.getClientRequestId().isEmpty()) {

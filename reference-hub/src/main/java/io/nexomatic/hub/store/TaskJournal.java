@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Where the Hub writes its state so it survives a restart. Called synchronously before the Hub
- * acknowledges anything, so an acknowledged submit or result is never lost.
+ * acknowledges anything, so an acknowledged submit or result is never lost. A write that fails
+ * throws {@link JournalWriteException} and stores nothing of itself; the journal takes writes again
+ * once its device does (see {@link #probe}).
  */
 public interface TaskJournal extends AutoCloseable {
 
@@ -20,6 +22,12 @@ public interface TaskJournal extends AutoCloseable {
 
   /** Appends log bytes of an attempt at an offset (the Hub only appends contiguously). */
   void appendLog(String taskId, int attempt, long offset, byte[] data, boolean eof);
+
+  /**
+   * Writes a few bytes so the caller learns whether writes succeed again (after a full disk, say);
+   * throws {@link JournalWriteException} while they do not.
+   */
+  default void probe() {}
 
   /** Every task, in enqueue order. */
   List<StoredTask> loadTasks();

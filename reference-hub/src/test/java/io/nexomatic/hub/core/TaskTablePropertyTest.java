@@ -3,9 +3,10 @@ package io.nexomatic.hub.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.auth.Principal;
-import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.testing.FlakyJournal;
 import io.nexomatic.hub.testing.MutableClock;
 import io.nexomatic.protocol.v1.Accept;
 import io.nexomatic.protocol.v1.Decline;
@@ -16,6 +17,7 @@ import io.nexomatic.protocol.v1.HubMessage;
 import io.nexomatic.protocol.v1.Release;
 import io.nexomatic.protocol.v1.ResultDisposition;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
+import io.nexomatic.protocol.v1.Task;
 import io.nexomatic.protocol.v1.TaskRef;
 import io.nexomatic.protocol.v1.TaskResult;
 import io.nexomatic.protocol.v1.TaskStarted;
@@ -33,15 +35,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random sequences of submit / offer / accept / decline / start / result / release / heartbeat /
- * drop / resume / lapse / cancel, straight against the core: after every step each task sits in
- * exactly the indexes its state names, and over a whole run no result is recorded twice and no task
- * is lost (every task submitted ends once the sinks behave).
+ * drop / resume / lapse / cancel, with the journal's disk filling up and freeing again, straight
+ * against the core: after every step each task sits in exactly the indexes its state names and the
+ * Hub's memory equals what the journal holds (offers aside), so nothing is acknowledged that a
+ * restart would not restore; over a whole run no result is recorded twice and no task is lost
+ * (every task submitted ends once the disk has room and the sinks behave).
  */
 class TaskTablePropertyTest {
   private static final long FIRST_SEED = 20261202L;
   private static final int RUNS = 300;
   private static final int STEPS = 250;
   private static final String TYPE = "LOCAL:BASE";
+  private static final String DISK_FULL = "No space left on device";
   private static final Principal.SinkClient PRINCIPAL =
       new Principal.SinkClient(TYPE, Optional.empty());
 
@@ -83,10 +88,17 @@ class TaskTablePropertyTest {
     }
   }
 
+  /** One message a sink sends on its session. */
+  @FunctionalInterface
+  private interface SessionCall {
+    void run(Session s) throws StatusException;
+  }
+
   private static final class Run {
     final long seed;
     final Random random;
     final MutableClock clock = new MutableClock();
+    final FlakyJournal journal = new FlakyJournal();
     final HubCore core;
     final List<FakeSink> sinks = new ArrayList<>();
     final List<String> submitted = new ArrayList<>();
@@ -104,7 +116,7 @@ class TaskTablePropertyTest {
               .tickInterval(Duration.ofHours(1))
               .clock(clock)
               .build();
-      core = new HubCore(config, TaskJournal.inMemory());
+      core = new HubCore(config, journal);
       for (int i = 0; i < 3; i++) {
         sinks.add(new FakeSink("sink-" + i));
       }
@@ -127,8 +139,16 @@ class TaskTablePropertyTest {
 
     private String step() {
       FakeSink sink = sinks.get(random.nextInt(sinks.size()));
-      int op = random.nextInt(14);
+      int op = random.nextInt(16);
       switch (op) {
+        case 14 -> {
+          journal.failWith(DISK_FULL);
+          return "disk full";
+        }
+        case 15 -> {
+          journal.recover();
+          return "disk freed";
+        }
         case 0, 1 -> {
           submit();
           return "submit";
@@ -145,33 +165,32 @@ class TaskTablePropertyTest {
           return "drop " + sink.uuid;
         }
         case 4, 5 -> {
-          if (sink.session != null) {
-            try {
-              core.onCredit(sink.session, 1 + random.nextInt(3));
-            } catch (Exception e) {
-              throw new AssertionError(context("credit refused"), e);
-            }
-          }
+          int credits = 1 + random.nextInt(3);
+          call(sink, "credit", s -> core.onCredit(s, credits));
           return "credit " + sink.uuid;
         }
         case 6 -> {
           TaskRef ref = pick(sink.offers);
-          if (sink.session != null && ref != null) {
-            core.onAccept(sink.session, Accept.newBuilder().setTask(ref).build());
+          if (ref != null) {
+            call(sink, "accept", s -> core.onAccept(s, Accept.newBuilder().setTask(ref).build()));
           }
           return "accept " + sink.uuid + " " + ref;
         }
         case 7 -> {
           TaskRef ref = pick(sink.offers);
-          if (sink.session != null && ref != null) {
-            core.onDecline(sink.session, Decline.newBuilder().setTask(ref).build());
+          if (ref != null) {
+            call(
+                sink, "decline", s -> core.onDecline(s, Decline.newBuilder().setTask(ref).build()));
           }
           return "decline " + sink.uuid;
         }
         case 8 -> {
           TaskRef ref = pick(new ArrayList<>(sink.held));
-          if (sink.session != null && ref != null) {
-            core.onStarted(sink.session, TaskStarted.newBuilder().setTask(ref).build());
+          if (ref != null) {
+            call(
+                sink,
+                "start",
+                s -> core.onStarted(s, TaskStarted.newBuilder().setTask(ref).build()));
           }
           return "start " + sink.uuid;
         }
@@ -181,8 +200,11 @@ class TaskTablePropertyTest {
         }
         case 10 -> {
           TaskRef ref = pick(new ArrayList<>(sink.held));
-          if (sink.session != null && ref != null) {
-            core.onRelease(sink.session, Release.newBuilder().setTask(ref).build());
+          if (ref != null
+              && call(
+                  sink,
+                  "release",
+                  s -> core.onRelease(s, Release.newBuilder().setTask(ref).build()))) {
             sink.held.remove(ref);
           }
           return "release " + sink.uuid;
@@ -202,8 +224,8 @@ class TaskTablePropertyTest {
           if (id != null) {
             try {
               core.cancel(id, "");
-            } catch (Exception e) {
-              throw new AssertionError(context("cancel refused"), e);
+            } catch (StatusException e) {
+              expectRefusal("cancel", e);
             }
           }
           return "cancel " + id;
@@ -222,8 +244,8 @@ class TaskTablePropertyTest {
                         .setTimeoutSeconds(random.nextBoolean() ? 0 : 20)
                         .build())
                 .getTaskId());
-      } catch (Exception e) {
-        throw new AssertionError(context("submit refused"), e);
+      } catch (StatusException e) {
+        expectRefusal("submit", e);
       }
     }
 
@@ -237,8 +259,10 @@ class TaskTablePropertyTest {
       sink.held.forEach(ref -> hello.addResume(HeldTask.newBuilder().setTask(ref)));
       try {
         sink.session = core.open(hello.build(), PRINCIPAL, sink);
-      } catch (Exception e) {
-        throw new AssertionError(context("open refused"), e);
+      } catch (StatusException e) {
+        expectRefusal("open", e);
+        sink.session = null;
+        return;
       }
       sink.inbox.stream()
           .filter(m -> m.getBodyCase() == HubMessage.BodyCase.WELCOME)
@@ -262,7 +286,8 @@ class TaskTablePropertyTest {
         return;
       }
       TaskResult r;
-      if (!sink.sent.isEmpty() && random.nextInt(4) == 0) {
+      boolean resend = !sink.sent.isEmpty() && random.nextInt(4) == 0;
+      if (resend) {
         r = pick(sink.sent);
       } else {
         TaskRef ref = pick(new ArrayList<>(sink.held));
@@ -279,7 +304,17 @@ class TaskTablePropertyTest {
         sink.held.remove(ref);
       }
       int before = sink.inbox.size();
-      core.onResult(sink.session, r);
+      if (!call(sink, "result", s -> core.onResult(s, r))) {
+        // Not acknowledged: the sink still holds the task and will report it again.
+        assertThat(sink.inbox.size())
+            .as(context("no ResultAck for a refused result"))
+            .isEqualTo(before);
+        if (!resend) {
+          sink.sent.remove(r);
+          sink.held.add(r.getTask());
+        }
+        return;
+      }
       HubMessage ack = sink.inbox.get(sink.inbox.size() - 1);
       assertThat(sink.inbox.size()).as(context("one ResultAck per result")).isEqualTo(before + 1);
       if (ack.getResultAck().getDisposition() == ResultDisposition.RECORDED) {
@@ -289,33 +324,28 @@ class TaskTablePropertyTest {
     }
 
     private void heartbeat(FakeSink sink) {
-      if (sink.session != null) {
-        core.onHeartbeat(
-            sink.session, Heartbeat.newBuilder().addAllHeld(new ArrayList<>(sink.held)).build());
-      }
+      Heartbeat hb = Heartbeat.newBuilder().addAllHeld(new ArrayList<>(sink.held)).build();
+      call(sink, "heartbeat", s -> core.onHeartbeat(s, hb));
     }
 
     /** Well-behaved sinks and passing time end every task: none may be lost in the table. */
     private void settle() {
+      journal.recover();
       for (int round = 0; round < 200 && unfinished() > 0; round++) {
         for (FakeSink sink : sinks) {
           if (sink.session == null) {
             connect(sink, false);
           }
-          try {
-            core.onCredit(sink.session, 3);
-          } catch (Exception e) {
-            throw new AssertionError(context("credit refused while settling"), e);
-          }
+          call(sink, "credit", s -> core.onCredit(s, 3));
           for (TaskRef ref : new ArrayList<>(sink.offers)) {
-            core.onAccept(sink.session, Accept.newBuilder().setTask(ref).build());
+            call(sink, "accept", s -> core.onAccept(s, Accept.newBuilder().setTask(ref).build()));
           }
           sink.offers.clear();
           for (TaskRef ref : new ArrayList<>(sink.held)) {
-            core.onResult(
-                sink.session,
-                TaskResult.newBuilder().setTask(ref).setState(TaskState.SUCCESS).build());
-            sink.held.remove(ref);
+            TaskResult r = TaskResult.newBuilder().setTask(ref).setState(TaskState.SUCCESS).build();
+            if (call(sink, "result", s -> core.onResult(s, r))) {
+              sink.held.remove(ref);
+            }
           }
           check("settle");
         }
@@ -340,6 +370,47 @@ class TaskTablePropertyTest {
       }
       long total = core.countByState().values().stream().mapToLong(Long::longValue).sum();
       assertThat(total).as(context("tasks known after " + op)).isEqualTo(submitted.size());
+      List<Task> inMemory = core.snapshots().stream().map(Run::asStored).toList();
+      List<Task> stored = journal.storedTasks().stream().map(Run::asStored).toList();
+      assertThat(inMemory).as(context("memory equals the journal after " + op)).isEqualTo(stored);
+    }
+
+    /** A snapshot as the journal keeps it: an offer is not written, so it reads as queued. */
+    private static Task asStored(Task t) {
+      Task.Builder b = t.toBuilder().clearUpdatedAtMs();
+      if (t.getState() == TaskState.OFFERED) {
+        b.setState(TaskState.QUEUED);
+      }
+      return b.build();
+    }
+
+    /**
+     * A sink's call on its session; a call the Hub refuses ends the session, as its stream would.
+     */
+    private boolean call(FakeSink sink, String what, SessionCall call) {
+      if (sink.session == null) {
+        return false;
+      }
+      try {
+        call.run(sink.session);
+        return true;
+      } catch (StatusException e) {
+        expectRefusal(what, e);
+        core.closeSession(sink.session, "stream failed: " + e.getStatus());
+        sink.session = null;
+        return false;
+      }
+    }
+
+    /** Only a failing journal may refuse, and the refusal names its cause. */
+    private void expectRefusal(String what, StatusException e) {
+      assertThat(journal.failing())
+          .as(context(what + " refused while the disk has room: " + e))
+          .isTrue();
+      assertThat(e.getStatus().getCode())
+          .as(context(what + " refusal code"))
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(e.getStatus().getDescription()).as(context(what + " refusal")).contains(DISK_FULL);
     }
 
     private <T> T pick(List<T> from) {

@@ -257,6 +257,8 @@ public final class ScriptedSink implements AutoCloseable {
   // ---- log stream
 
   public void openLogs() {
+    logClosedWith = null;
+    logAcks.clear();
     Metadata h = new Metadata();
     h.put(ProtocolMetadata.SESSION_ID, welcome.getSessionId());
     logOut =
@@ -289,7 +291,14 @@ public final class ScriptedSink implements AutoCloseable {
             .setEof(eof)
             .build());
     try {
-      return logAcks.poll(60, TimeUnit.SECONDS);
+      // Up to a minute for the ack, unless the Hub ends the stream instead (then null).
+      for (int i = 0; i < 600 && logClosedWith == null; i++) {
+        LogAck ack = logAcks.poll(100, TimeUnit.MILLISECONDS);
+        if (ack != null) {
+          return ack;
+        }
+      }
+      return logAcks.poll();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
