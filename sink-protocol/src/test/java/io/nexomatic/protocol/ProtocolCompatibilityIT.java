@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * sink.proto passes {@code buf lint} and {@code buf breaking} (WIRE_JSON) against the released
- * descriptor, and the self-test shows each check fails on a change that breaks it
- * (scripts/buf.sh, docs/protocol.md). buf comes from the Go module proxy, cached per machine;
- * .ci/run builds it before the tests, so that its minutes show apart.
+ * descriptor, and the self-test shows each check fails on a change that breaks it (scripts/buf.sh,
+ * docs/protocol.md). buf comes from the Go module proxy, cached per machine; .ci/run builds it
+ * before the tests, so that its minutes show apart.
  */
 class ProtocolCompatibilityIT {
 
