@@ -43,6 +43,19 @@ public record TaskOutcome(
     Objects.requireNonNull(log, "log");
   }
 
+  /** An attempt the Hub cancelled before it started: an interrupted ERROR with no output. */
+  public static TaskOutcome cancelledBeforeStart(String reason, Instant at) {
+    return new TaskOutcome(
+        TaskState.ERROR,
+        -1,
+        List.of("cancelled: " + reason),
+        "",
+        at,
+        at,
+        new LogStats(0, 0, 0),
+        true);
+  }
+
   /** The protocol result for this outcome, for the given task attempt. */
   public TaskResult toResult(String taskId, int attempt) {
     return TaskResult.newBuilder()

@@ -179,10 +179,10 @@ class HubSessionTest {
 
   @Test
   void theHubMayStaySilentForThreeHeartbeatsButNeverHalfTheLeaseTtl() {
-    assertThat(HubSession.silenceLimitMs(5_000, 30_000)).isEqualTo(15_000);
-    assertThat(HubSession.silenceLimitMs(500, 6_000)).isEqualTo(1_500);
-    assertThat(HubSession.silenceLimitMs(5_000, 12_000)).isEqualTo(6_000);
-    assertThat(HubSession.silenceLimitMs(1_000, 0)).as("no lease TTL known").isEqualTo(3_000);
+    assertThat(Heartbeats.silenceLimitMs(5_000, 30_000)).isEqualTo(15_000);
+    assertThat(Heartbeats.silenceLimitMs(500, 6_000)).isEqualTo(1_500);
+    assertThat(Heartbeats.silenceLimitMs(5_000, 12_000)).isEqualTo(6_000);
+    assertThat(Heartbeats.silenceLimitMs(1_000, 0)).as("no lease TTL known").isEqualTo(3_000);
   }
 
   @Test
