@@ -59,6 +59,11 @@ public record TaskOutcome(
         TaskState.ERROR, resultCode, List.of(message), "", startedAt, finishedAt, log, interrupted);
   }
 
+  /** An attempt the Hub cancelled before it started: an interrupted ERROR with no output. */
+  public static TaskOutcome cancelledBeforeStart(String reason, Instant at) {
+    return sinkError(-1, "cancelled: " + reason, at, at, new LogStats(0, 0, 0), true);
+  }
+
   /** The protocol result for this outcome, for the given task attempt. */
   public TaskResult toResult(String taskId, int attempt) {
     return TaskResult.newBuilder()

@@ -2,6 +2,7 @@ package io.nexomatic.sink.session;
 
 import io.nexomatic.sink.log.OutputChunk;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -14,6 +15,14 @@ final class LogBuffer {
   private final Deque<OutputChunk> unacked = new ArrayDeque<>();
   private long acked;
   private boolean eofSeen;
+
+  /** Highest offset sent on the current log stream (-1: resend from the acknowledged offset). */
+  private long sentUpTo = -1;
+
+  private boolean eofSent;
+
+  /** The Hub does not want this log (fenced, released, or not recorded). */
+  private boolean discarded;
 
   void add(OutputChunk chunk) {
     if (chunk.eof() && chunk.offset() == 0 && chunk.data().length == 0) {
@@ -40,6 +49,44 @@ final class LogBuffer {
         && (eofSent || !unacked.peekFirst().eof())) {
       unacked.removeFirst();
     }
+  }
+
+  /** The Hub acknowledged every byte before {@code offset} on the current stream. */
+  void ack(long offset) {
+    ack(offset, eofSent);
+  }
+
+  /** Chunks not sent on the current stream yet, oldest first. */
+  List<OutputChunk> unsent() {
+    List<OutputChunk> unsent = new ArrayList<>();
+    for (OutputChunk c : unacked) {
+      if (!(c.eof() ? eofSent : c.endOffset() <= sentUpTo)) {
+        unsent.add(c);
+      }
+    }
+    return unsent;
+  }
+
+  /** {@code c} went out on the current stream. */
+  void sent(OutputChunk c) {
+    sentUpTo = Math.max(sentUpTo, c.endOffset());
+    eofSent |= c.eof();
+  }
+
+  /** A new stream: resend from what the Hub acknowledged. */
+  void rewind() {
+    sentUpTo = -1;
+    eofSent = false;
+  }
+
+  /** The Hub wants no log for this attempt. */
+  void discard() {
+    discarded = true;
+  }
+
+  /** The Hub holds the whole log, or does not want it. */
+  boolean done() {
+    return discarded || complete();
   }
 
   /** Chunks to (re)send, oldest first. */

@@ -1,5 +1,6 @@
 package io.nexomatic.sink.session;
 
+import io.nexomatic.protocol.v1.Hello;
 import io.nexomatic.sink.config.SinkConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -46,6 +47,19 @@ public record SessionSettings(
         localHostname(),
         c.maxTasks(),
         c.tlsEnabled());
+  }
+
+  /** The Hello that introduces this sink; the session adds its draining flag and resume list. */
+  Hello.Builder hello() {
+    return Hello.newBuilder()
+        .setSinkUuid(sinkUuid)
+        .setSinkType(sinkType)
+        .setTenantUuid(tenantUuid)
+        .setConcurrency(concurrency)
+        .setVersion(version)
+        .setPodName(podName)
+        .setNodeName(nodeName)
+        .setHostname(hostname);
   }
 
   static String currentVersion() {

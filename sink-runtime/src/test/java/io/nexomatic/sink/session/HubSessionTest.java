@@ -19,6 +19,7 @@ import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.HubServer;
 import io.nexomatic.hub.store.H2TaskJournal;
 import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.testing.MutableClock;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.protocol.v1.ListSinksRequest;
 import io.nexomatic.protocol.v1.QueueStats;
@@ -30,12 +31,10 @@ import io.nexomatic.sink.config.Secret;
 import io.nexomatic.sink.testing.TestingTaskExecutor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink's session against the reference Hub in process, with tasks whose end the test decides.
- * Real time, short Hub timings: a 1 s heartbeat (a session silent for 3 s is closed) and an 8 s
- * lease TTL. Waits are generous upper bounds that return as soon as the condition holds.
+ * Sink and Hub share one hand-moved clock: their timers (heartbeats, back-off, the drain's bounds,
+ * the Hub's silence and lease checks) run only when a test moves time, so short Hub timings (a 1 s
+ * heartbeat, a session silent for 3 s is closed, an 8 s lease TTL) cost no real time and a wait is
+ * measured in clock time. Messages still flow at once; waits on them are generous real-time upper
+ * bounds that return as soon as the condition holds.
  */
 class HubSessionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -52,7 +54,17 @@ class HubSessionTest {
   @TempDir Path dataDir;
   private final String name = "hub-" + UUID.randomUUID();
   private final TestingTaskExecutor executor = new TestingTaskExecutor();
-  private HubServer hub;
+  private final MutableClock clock = new MutableClock();
+  private volatile HubServer hub;
+  private final ManualSessionLoop loop =
+      new ManualSessionLoop(
+          clock,
+          () -> {
+            HubServer h = hub;
+            if (h != null) {
+              h.core().tick();
+            }
+          });
   private ManagedChannel channel;
   private HubSession session;
 
@@ -62,10 +74,18 @@ class HubSessionTest {
             .heartbeatInterval(Duration.ofSeconds(1))
             .leaseTtl(Duration.ofSeconds(8))
             .offerTimeout(Duration.ofSeconds(5))
-            .tickInterval(Duration.ofMillis(50))
+            // The loop ticks the Hub each time it moves the clock; its own timer never fires.
+            .tickInterval(Duration.ofHours(1))
+            .clock(clock)
             .build();
+    // Direct executors: a message is handled on the thread that sends it, so once the sink loop
+    // has settled the Hub has handled all the sink said (with an in-memory journal the Hub makes
+    // its transport direct itself).
     return new HubServer(
-            InProcessServerBuilder.forName(name), config, TestCredentials.credentials(), journal)
+            InProcessServerBuilder.forName(name).directExecutor(),
+            config,
+            TestCredentials.credentials(),
+            journal)
         .start();
   }
 
@@ -102,10 +122,9 @@ class HubSessionTest {
 
   private CompletableFuture<Integer> startSink(
       SessionSettings settings, SinkCallCredentials credentials, ClientInterceptor... more) {
-    channel = InProcessChannelBuilder.forName(name).build();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     Channel c = credentials.attachTo(ClientInterceptors.intercept(channel, more));
-    session =
-        new HubSession(settings, c, executor, new HubSession.Listener() {}, Clock.systemUTC());
+    session = new HubSession(settings, c, executor, new HubSession.Listener() {}, loop);
     return session.start();
   }
 
@@ -164,10 +183,16 @@ class HubSessionTest {
     await().atMost(WAIT).until(() -> executor.startsOf(t.getTaskId()) == 1);
   }
 
+  /** The exit code, moving the clock until the sink exits, for at most {@code limit}. */
+  private int exitWithin(Duration limit, CompletableFuture<Integer> exit) {
+    loop.advanceUntil(exit::isDone, limit);
+    return exit.join();
+  }
+
   @AfterEach
   void stop() throws Exception {
     if (session != null) {
-      session.drain().get(30, TimeUnit.SECONDS);
+      exitWithin(WAIT, session.drain());
     }
     if (channel != null) {
       channel.shutdownNow();
@@ -179,10 +204,10 @@ class HubSessionTest {
 
   @Test
   void theHubMayStaySilentForThreeHeartbeatsButNeverHalfTheLeaseTtl() {
-    assertThat(HubSession.silenceLimitMs(5_000, 30_000)).isEqualTo(15_000);
-    assertThat(HubSession.silenceLimitMs(500, 6_000)).isEqualTo(1_500);
-    assertThat(HubSession.silenceLimitMs(5_000, 12_000)).isEqualTo(6_000);
-    assertThat(HubSession.silenceLimitMs(1_000, 0)).as("no lease TTL known").isEqualTo(3_000);
+    assertThat(Heartbeats.silenceLimitMs(5_000, 30_000)).isEqualTo(15_000);
+    assertThat(Heartbeats.silenceLimitMs(500, 6_000)).isEqualTo(1_500);
+    assertThat(Heartbeats.silenceLimitMs(5_000, 12_000)).isEqualTo(6_000);
+    assertThat(Heartbeats.silenceLimitMs(1_000, 0)).as("no lease TTL known").isEqualTo(3_000);
   }
 
   @Test
@@ -231,10 +256,10 @@ class HubSessionTest {
     Task second = submit();
     awaitStarted(first);
     // Its one credit is spent: the other task stays queued while the first one runs.
-    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> stats().getQueued() == 1);
+    loop.holdsFor(Duration.ofMillis(500), () -> stats().getQueued() == 1);
     executor.started.get(0).print("the only task\n");
     executor.started.get(0).complete(TaskState.SUCCESS, 0, "done");
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(task(first.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
     assertThat(log(first.getTaskId())).contains("the only task");
     assertThat(task(second.getTaskId()).getState()).isEqualTo(TaskState.QUEUED);
@@ -251,7 +276,7 @@ class HubSessionTest {
             SinkCallCredentials.clientSecret(BASE, Secret.of(BASE_SECRET)));
     await().atMost(WAIT).until(() -> stats().getConnectedSinks() == 1);
     Task only = submit();
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(task(only.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
     assertThat(executor.started).hasSize(1);
   }
@@ -266,6 +291,8 @@ class HubSessionTest {
     executor.started.get(0).print("output while the Hub was down\n");
     executor.started.get(0).complete(TaskState.SUCCESS, 0, "finished offline");
     hub = startHub(new H2TaskJournal(dataDir));
+    // The sink reconnects after its back-off; the result and the log go out on the new session.
+    loop.advanceUntil(() -> stats().getConnectedSinks() == 1, WAIT);
     await().atMost(WAIT).until(() -> task(t.getTaskId()).getState() == TaskState.SUCCESS);
     Task done = task(t.getTaskId());
     assertThat(done.getMessagesList()).containsExactly("finished offline");
@@ -289,7 +316,7 @@ class HubSessionTest {
     executor.started.get(0).complete(TaskState.SUCCESS, 0);
     await().atMost(WAIT).until(() -> executor.started.size() == 2);
     // No task is taken while engaged: the queue stays at 2 for a whole second.
-    await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> stats().getQueued() == 2);
+    loop.holdsFor(Duration.ofSeconds(1), () -> stats().getQueued() == 2);
     assertThat(stats().getBackpressuredSinks()).isEqualTo(1);
     for (int i = 1; i < 8; i++) {
       int n = i;
@@ -311,7 +338,7 @@ class HubSessionTest {
     await().atMost(WAIT).until(() -> stats().getDrainingSinks() == 1);
     Task second = submit();
     executor.started.get(0).complete(TaskState.SUCCESS, 0, "done while draining");
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(task(t.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
     assertThat(task(second.getTaskId()).getState()).isEqualTo(TaskState.QUEUED);
     assertThat(executor.startsOf(second.getTaskId())).isZero();
@@ -331,7 +358,7 @@ class HubSessionTest {
     assertThat(handedBack.getHistory(0).getStarted()).isFalse();
     assertThat(handedBack.getHistory(0).getOutcome()).contains("draining");
     executor.started.get(0).complete(TaskState.SUCCESS, 0);
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(executor.startsOf(waiting.getTaskId())).isZero();
   }
 
@@ -342,7 +369,7 @@ class HubSessionTest {
     Task t = submit();
     awaitStarted(t);
     session.drain();
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(executor.started.get(0).cancelledWith).isEqualTo("drain deadline reached");
     Task requeued = task(t.getTaskId());
     assertThat(requeued.getState()).isEqualTo(TaskState.QUEUED);
@@ -359,8 +386,8 @@ class HubSessionTest {
     hub.close();
     hub = null;
     session.drain();
-    // Bound: drain 1 s + kill grace 0.2 s + 3 s; the wait is larger only for a loaded machine.
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    // Bound: drain 1 s + kill grace 0.2 s + 3 s, in clock time, whatever the machine's load.
+    assertThat(exitWithin(Duration.ofMillis(4200), exit)).isZero();
     assertThat(executor.started.get(0).isRunning()).isFalse();
     session = null;
   }
@@ -382,11 +409,10 @@ class HubSessionTest {
         settings(1, 0, 10, Duration.ofSeconds(1)),
         SinkCallCredentials.clientSecret(BASE, Secret.of("wrong")),
         counter);
-    long t0 = System.nanoTime();
-    await().atMost(WAIT).until(() -> attempts.get() >= 4);
+    Duration took = loop.advanceUntil(() -> attempts.get() >= 4, WAIT);
     // Backoff 1 s, 1.6 s, 2.56 s with ±20 % jitter: three retries take at least 4.1 s. A hot
     // loop would make thousands of attempts in that time.
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(4000));
+    assertThat(took).isGreaterThan(Duration.ofMillis(4000));
     assertThat(attempts.get()).isLessThan(8);
     assertThat(stats().getConnectedSinks()).isZero();
   }
@@ -399,7 +425,7 @@ class HubSessionTest {
     awaitStarted(t);
     hub.close();
     hub = null;
-    await().atMost(WAIT).until(() -> executor.started.get(0).forceKilled);
+    loop.advanceUntil(() -> executor.started.get(0).forceKilled, WAIT);
   }
 
   @Test
@@ -421,9 +447,9 @@ class HubSessionTest {
     awaitStarted(t);
     hub.core().control(sinkUuid(), SinkAction.KILL, "test");
     // The running task holds the exit back.
-    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !exit.isDone());
+    loop.holdsFor(Duration.ofMillis(500), () -> !exit.isDone());
     executor.started.get(0).complete(TaskState.SUCCESS, 0, "finished before exit");
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(task(t.getTaskId()).getState()).isEqualTo(TaskState.SUCCESS);
     session = null;
   }
@@ -435,7 +461,7 @@ class HubSessionTest {
     Task t = submit();
     awaitStarted(t);
     hub.core().control(sinkUuid(), SinkAction.FORCE_KILL, "test");
-    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(exitWithin(WAIT, exit)).isZero();
     assertThat(executor.started.get(0).forceKilled).isTrue();
     Task requeued = task(t.getTaskId());
     assertThat(requeued.getState()).isEqualTo(TaskState.QUEUED);
