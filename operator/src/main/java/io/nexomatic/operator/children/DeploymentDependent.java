@@ -25,7 +25,7 @@ import io.nexomatic.operator.model.HubSpec;
 import io.nexomatic.operator.model.RuntimeSpec;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetSpec;
-import io.nexomatic.operator.validation.SinkFleetValidator;
+import io.nexomatic.operator.sink.SinkEnv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +168,7 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
   /** The pod's grace period: the spec's, else the drain timeout plus a margin. */
   public static long terminationGracePeriodSeconds(SinkFleetSpec spec) {
     return Optional.ofNullable(spec.getTerminationGracePeriodSeconds())
-        .orElse((long) SinkFleetValidator.drainTimeoutSeconds(spec) + GRACE_BEYOND_DRAIN_SECONDS);
+        .orElse((long) RuntimeSpec.drainTimeoutSeconds(spec) + GRACE_BEYOND_DRAIN_SECONDS);
   }
 
   private static Container container(SinkFleet fleet, FleetInputs inputs) {
@@ -248,8 +248,7 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     if (runtime.getPrefetch() != null) {
       env.add(value(SinkEnv.PREFETCH, String.valueOf(runtime.getPrefetch())));
     }
-    env.add(
-        value(SinkEnv.DRAIN_TIMEOUT, String.valueOf(SinkFleetValidator.drainTimeoutSeconds(spec))));
+    env.add(value(SinkEnv.DRAIN_TIMEOUT, String.valueOf(RuntimeSpec.drainTimeoutSeconds(spec))));
     var tls = hub.getTls();
     boolean tlsEnabled = tls != null && Boolean.TRUE.equals(tls.getEnabled());
     env.add(value(SinkEnv.TLS_ENABLED, String.valueOf(tlsEnabled)));

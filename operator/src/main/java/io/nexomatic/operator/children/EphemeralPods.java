@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.sink.SinkEnv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
