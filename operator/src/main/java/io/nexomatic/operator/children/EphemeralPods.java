@@ -44,7 +44,7 @@ public final class EphemeralPods {
    * delivered.
    */
   public static Pod build(SinkFleet fleet, FleetInputs inputs) {
-    var template = DeploymentDependent.podTemplate(fleet, inputs);
+    var template = SinkPodTemplate.podTemplate(fleet, inputs);
     var labels = new LinkedHashMap<>(template.getMetadata().getLabels());
     labels.putAll(selector(fleet));
     var pod =

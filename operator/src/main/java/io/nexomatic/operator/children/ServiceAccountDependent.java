@@ -33,7 +33,7 @@ public class ServiceAccountDependent
 
   /** The ServiceAccount for {@code fleet}. */
   static ServiceAccount build(SinkFleet fleet) {
-    boolean entraId = DeploymentDependent.isEntraId(fleet.getSpec());
+    boolean entraId = SinkPodTemplate.isEntraId(fleet.getSpec());
     // Mutable and never null: JOSDK adds its bookkeeping annotation to it.
     Map<String, String> annotations = new LinkedHashMap<>();
     if (entraId) {

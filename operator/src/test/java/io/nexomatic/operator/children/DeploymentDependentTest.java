@@ -125,7 +125,7 @@ class DeploymentDependentTest {
                     DerivedCredentials.TENANT_SECRET_KEY, bytes("b")),
                 null));
 
-    var env = DeploymentDependent.env(fleet, pinned);
+    var env = SinkEnvironment.env(fleet, pinned);
 
     assertThat(env).contains(value("TENANT_UUID", "0d5b7c2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e"));
     assertThat(secretRefs(env))
@@ -228,14 +228,14 @@ class DeploymentDependentTest {
             .getTemplate()
             .getMetadata()
             .getAnnotations()
-            .get(DeploymentDependent.CREDENTIALS_HASH_ANNOTATION);
+            .get(SinkPodTemplate.CREDENTIALS_HASH_ANNOTATION);
     var after =
         DeploymentDependent.build(pythonFleet(), inputs(OptionalInt.of(2), "new"))
             .getSpec()
             .getTemplate()
             .getMetadata()
             .getAnnotations()
-            .get(DeploymentDependent.CREDENTIALS_HASH_ANNOTATION);
+            .get(SinkPodTemplate.CREDENTIALS_HASH_ANNOTATION);
 
     assertThat(before).hasSize(64).isNotEqualTo(after).doesNotContain("old");
   }
