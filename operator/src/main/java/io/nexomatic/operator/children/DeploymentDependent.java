@@ -41,7 +41,9 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     if (desired.getSpec().getReplicas() == null
         && ReplicasHandover.appliedBy(actual, fieldManager)) {
       ReplicasHandover.handOver(
-          actual, ReplicasHandover.startingCount(actual, fleet), context.getClient());
+          actual,
+          ReplicasHandover.startingCount(actual, FleetInputs.from(context).effective()),
+          context.getClient());
     }
     return super.update(actual, desired, fleet, context);
   }
@@ -57,7 +59,9 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     Deployment created = super.create(desired, fleet, context);
     if (desired.getSpec().getReplicas() == null) {
       ReplicasHandover.handOver(
-          created, ReplicasHandover.startingCount(created, fleet), context.getClient());
+          created,
+          ReplicasHandover.startingCount(created, FleetInputs.from(context).effective()),
+          context.getClient());
     }
     return created;
   }

@@ -2,14 +2,13 @@ package io.nexomatic.operator.children;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.HubSpec;
-import io.nexomatic.operator.model.RuntimeSpec;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetSpec;
 import io.nexomatic.operator.sink.SinkEnv;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The sink container's environment: the operator's variables (the Hub, the runtime settings, the
@@ -22,44 +21,26 @@ public final class SinkEnvironment {
   /** The operator's variables in a fixed order, then the user's. */
   static List<EnvVar> env(SinkFleet fleet, FleetInputs inputs) {
     SinkFleetSpec spec = fleet.getSpec();
+    EffectiveFleet effective = inputs.effective();
     HubSpec hub = spec.getHub();
-    RuntimeSpec runtime = Objects.requireNonNullElseGet(spec.getRuntime(), RuntimeSpec::new);
-    var defaults = new RuntimeSpec();
     var env = new ArrayList<EnvVar>();
     env.add(value(SinkEnv.HUB_HOST, hub.getHost()));
-    env.add(value(SinkEnv.HUB_PORT, String.valueOf(orElse(hub.getPort(), 50051))));
+    env.add(value(SinkEnv.HUB_PORT, String.valueOf(effective.hubPort())));
     env.add(value(SinkEnv.CLIENT_ID, spec.getSinkType()));
+    env.add(value(SinkEnv.TENANT_UUID, effective.tenantUuid()));
+    env.add(value(SinkEnv.MAX_LOG_BYTES, String.valueOf(effective.maxLogBytes())));
+    env.add(value(SinkEnv.TASK_TIMEOUT, String.valueOf(effective.taskTimeoutSeconds())));
     env.add(
-        value(
-            SinkEnv.TENANT_UUID,
-            spec.getTenant() == null || spec.getTenant().getUuid() == null
-                ? ""
-                : spec.getTenant().getUuid()));
-    env.add(
-        value(
-            SinkEnv.MAX_LOG_BYTES,
-            String.valueOf(orElse(runtime.getMaxLogBytes(), defaults.getMaxLogBytes()))));
-    env.add(
-        value(
-            SinkEnv.TASK_TIMEOUT,
-            String.valueOf(
-                orElse(runtime.getTaskTimeoutSeconds(), defaults.getTaskTimeoutSeconds()))));
-    env.add(
-        value(
-            SinkEnv.BACKPRESSURE_THRESHOLD,
-            String.valueOf(
-                orElse(runtime.getBackpressureThreshold(), defaults.getBackpressureThreshold()))));
-    env.add(
-        value(
-            SinkEnv.CONCURRENCY,
-            String.valueOf(orElse(runtime.getConcurrency(), defaults.getConcurrency()))));
-    if (runtime.getPrefetch() != null) {
-      env.add(value(SinkEnv.PREFETCH, String.valueOf(runtime.getPrefetch())));
+        value(SinkEnv.BACKPRESSURE_THRESHOLD, String.valueOf(effective.backpressureThreshold())));
+    env.add(value(SinkEnv.CONCURRENCY, String.valueOf(effective.concurrency())));
+    // No default: unset leaves the runtime's own.
+    Integer prefetch = spec.getRuntime() == null ? null : spec.getRuntime().getPrefetch();
+    if (prefetch != null) {
+      env.add(value(SinkEnv.PREFETCH, String.valueOf(prefetch)));
     }
-    env.add(value(SinkEnv.DRAIN_TIMEOUT, String.valueOf(RuntimeSpec.drainTimeoutSeconds(spec))));
+    env.add(value(SinkEnv.DRAIN_TIMEOUT, String.valueOf(effective.drainTimeoutSeconds())));
+    env.add(value(SinkEnv.TLS_ENABLED, String.valueOf(effective.tlsEnabled())));
     var tls = hub.getTls();
-    boolean tlsEnabled = tls != null && Boolean.TRUE.equals(tls.getEnabled());
-    env.add(value(SinkEnv.TLS_ENABLED, String.valueOf(tlsEnabled)));
     if (tls != null && tls.getCaSecretRef() != null) {
       env.add(value(SinkEnv.TLS_CA_FILE, SinkEnv.CA_FILE_PATH));
     }
@@ -84,7 +65,7 @@ public final class SinkEnvironment {
     }
     env.add(value(SinkEnv.READINESS_FILE, SinkEnv.READINESS_PATH));
     env.add(value(SinkEnv.LIVENESS_FILE, SinkEnv.LIVENESS_PATH));
-    if (SinkPodTemplate.isEntraId(spec)) {
+    if (effective.entraId()) {
       env.add(value(SinkEnv.AUTH_METHOD, "entra_id"));
       env.add(value(SinkEnv.AZURE_TENANT_ID, spec.getAuth().getEntraId().getTenantId()));
       env.add(value(SinkEnv.AZURE_CLIENT_ID, spec.getAuth().getEntraId().getClientId()));
@@ -122,9 +103,5 @@ public final class SinkEnvironment {
         .endFieldRef()
         .endValueFrom()
         .build();
-  }
-
-  private static <T> T orElse(T value, T fallback) {
-    return value == null ? fallback : value;
   }
 }

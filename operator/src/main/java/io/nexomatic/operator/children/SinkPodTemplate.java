@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import io.nexomatic.operator.model.AuthMethod;
-import io.nexomatic.operator.model.RuntimeSpec;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetSpec;
 import io.nexomatic.operator.sink.SinkEnv;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The hardened sink pod every fleet runs, under the restricted Pod Security Standard: the
@@ -35,9 +32,6 @@ public final class SinkPodTemplate {
 
   public static final String CONTAINER_NAME = "sink";
   public static final long RUN_AS_USER = 10001L;
-
-  /** Grace added to the drain timeout so results are delivered before the pod is killed. */
-  public static final int GRACE_BEYOND_DRAIN_SECONDS = 15;
 
   static final String WORKLOAD_IDENTITY_USE_LABEL = "azure.workload.identity/use";
 
@@ -56,7 +50,7 @@ public final class SinkPodTemplate {
       podLabels.putAll(spec.getPodLabels());
     }
     podLabels.putAll(FleetLabels.common(fleet));
-    if (isEntraId(spec)) {
+    if (inputs.effective().entraId()) {
       podLabels.put(WORKLOAD_IDENTITY_USE_LABEL, "true");
     }
     var podAnnotations = new LinkedHashMap<String, String>();
@@ -71,8 +65,8 @@ public final class SinkPodTemplate {
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(FleetLabels.workloadName(fleet))
-        .withAutomountServiceAccountToken(isEntraId(spec))
-        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
+        .withAutomountServiceAccountToken(inputs.effective().entraId())
+        .withTerminationGracePeriodSeconds(inputs.effective().terminationGracePeriodSeconds())
         .withSecurityContext(
             new PodSecurityContextBuilder()
                 .withRunAsNonRoot(true)
@@ -93,12 +87,6 @@ public final class SinkPodTemplate {
         .withVolumes(volumes(fleet))
         .endSpec()
         .build();
-  }
-
-  /** The pod's grace period: the spec's, else the drain timeout plus a margin. */
-  public static long terminationGracePeriodSeconds(SinkFleetSpec spec) {
-    return Optional.ofNullable(spec.getTerminationGracePeriodSeconds())
-        .orElse((long) RuntimeSpec.drainTimeoutSeconds(spec) + GRACE_BEYOND_DRAIN_SECONDS);
   }
 
   private static Container container(SinkFleet fleet, FleetInputs inputs) {
@@ -181,10 +169,6 @@ public final class SinkPodTemplate {
 
   private static VolumeMount readOnlyMount(String name, String path) {
     return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(true).build();
-  }
-
-  static boolean isEntraId(SinkFleetSpec spec) {
-    return spec.getAuth() != null && spec.getAuth().getMethod() == AuthMethod.ENTRA_ID;
   }
 
   private static <T> List<T> emptyToNull(List<T> list) {

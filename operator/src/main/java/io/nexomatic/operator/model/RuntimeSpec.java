@@ -54,14 +54,6 @@ public class RuntimeSpec {
   @Min(1)
   private Integer drainTimeoutSeconds = DEFAULT_DRAIN_TIMEOUT_SECONDS;
 
-  /** The effective drain timeout of {@code spec}: its own, else the schema default. */
-  public static int drainTimeoutSeconds(SinkFleetSpec spec) {
-    RuntimeSpec runtime = spec.getRuntime();
-    return runtime == null || runtime.getDrainTimeoutSeconds() == null
-        ? DEFAULT_DRAIN_TIMEOUT_SECONDS
-        : runtime.getDrainTimeoutSeconds();
-  }
-
   public Long getMaxLogBytes() {
     return maxLogBytes;
   }

@@ -26,6 +26,7 @@ import io.nexomatic.operator.children.NetworkPolicyEnabled;
 import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
 import io.nexomatic.operator.children.RunsDeployment;
 import io.nexomatic.operator.children.ServiceAccountDependent;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
@@ -135,14 +136,15 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
           deployment);
     }
     var credentials = ((CredentialsResolver.Resolved) resolution).credentials();
+    var effective = EffectiveFleet.of(fleet.getSpec());
     if (EphemeralPods.runFor(fleet)) {
-      return reconcileEphemeral(fleet, context, credentials);
+      return reconcileEphemeral(fleet, context, effective, credentials);
     }
 
     Optional<BacklogAutoscaler.Outcome> backlog = Optional.empty();
     OptionalInt planned;
     if (BacklogAutoscaler.applies(fleet)) {
-      var outcome = autoscaler.evaluate(fleet, credentials, deployment);
+      var outcome = autoscaler.evaluate(fleet, effective, credentials, deployment);
       backlog = Optional.of(outcome);
       planned = OptionalInt.of(outcome.replicas());
       announceScaling(fleet, outcome);
@@ -155,9 +157,9 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
         PodDeletionCosts.rank(context.getClient(), fleet, outcome.view().get());
       }
     } else {
-      planned = replicaPlanner.desiredReplicas(fleet);
+      planned = replicaPlanner.desiredReplicas(fleet, effective);
     }
-    new FleetInputs(planned, credentials).putInto(context);
+    new FleetInputs(effective, planned, credentials).putInto(context);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (result.erroredDependentsExist()) {
       result.throwAggregateExceptionIfErrorsPresent();
@@ -180,8 +182,11 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
    * left from another mode), then the scaler starts one pod per queued task.
    */
   private UpdateControl<SinkFleet> reconcileEphemeral(
-      SinkFleet fleet, Context<SinkFleet> context, DerivedCredentials credentials) {
-    var inputs = new FleetInputs(OptionalInt.empty(), credentials);
+      SinkFleet fleet,
+      Context<SinkFleet> context,
+      EffectiveFleet effective,
+      DerivedCredentials credentials) {
+    var inputs = new FleetInputs(effective, OptionalInt.empty(), credentials);
     inputs.putInto(context);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (result.erroredDependentsExist()) {

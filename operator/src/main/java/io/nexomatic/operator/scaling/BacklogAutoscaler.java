@@ -2,6 +2,7 @@ package io.nexomatic.operator.scaling;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.hub.HubQueueView;
 import io.nexomatic.operator.hub.HubReadException;
@@ -9,7 +10,6 @@ import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
 import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
-import io.nexomatic.operator.model.FallbackSpec;
 import io.nexomatic.operator.model.ScaleDownPending;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
@@ -79,7 +79,7 @@ public final class BacklogAutoscaler {
 
   /** The spec's capacity schedules; the validator has already refused any that do not parse. */
   static List<CapacitySchedules.Window> windows(AutoscalingSpec autoscaling) {
-    if (autoscaling.getSchedules() == null) {
+    if (autoscaling == null || autoscaling.getSchedules() == null) {
       return List.of();
     }
     var windows = new ArrayList<CapacitySchedules.Window>();
@@ -101,20 +101,18 @@ public final class BacklogAutoscaler {
 
   /** Reads the Hub and decides; never throws for a Hub problem (the fallback applies instead). */
   public Outcome evaluate(
-      SinkFleet fleet, DerivedCredentials credentials, Optional<Deployment> deployment) {
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    var defaults = new AutoscalingSpec();
+      SinkFleet fleet,
+      EffectiveFleet effective,
+      DerivedCredentials credentials,
+      Optional<Deployment> deployment) {
     var now = clock.instant();
-    int max = Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas());
-    var windows = windows(autoscaling);
+    int max = effective.maxReplicas();
+    var windows = windows(fleet.getSpec().getAutoscaling());
     var active = CapacitySchedules.activeAt(windows, now);
     int min =
         Math.min(
             max,
-            Math.max(
-                Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas()),
-                active.map(a -> a.window().minReplicas()).orElse(0)));
+            Math.max(effective.minReplicas(), active.map(a -> a.window().minReplicas()).orElse(0)));
     String activeSchedule = active.map(a -> scheduleName(a.window())).orElse(null);
     String floorNote =
         active
@@ -129,17 +127,11 @@ public final class BacklogAutoscaler {
             .orElse("");
     var bounds =
         new BacklogPolicy.Bounds(
-            Objects.requireNonNullElse(autoscaling.getTasksPerSink(), defaults.getTasksPerSink()),
+            effective.tasksPerSink(),
             min,
             max,
-            Duration.ofSeconds(
-                Objects.requireNonNullElse(
-                    autoscaling.getScaleDownStabilizationSeconds(),
-                    defaults.getScaleDownStabilizationSeconds())));
-    var pollEvery =
-        Duration.ofSeconds(
-            Objects.requireNonNullElse(
-                autoscaling.getPollIntervalSeconds(), defaults.getPollIntervalSeconds()));
+            Duration.ofSeconds(effective.scaleDownStabilizationSeconds()));
+    var pollEvery = effective.pollInterval();
     // A schedule's edge is computed from the clock, so the decision lands on it, not a poll later.
     var poll =
         CapacitySchedules.nextChange(windows, now, pollEvery)
@@ -160,10 +152,13 @@ public final class BacklogAutoscaler {
     try {
       view = hub.read(fleet, credentials);
     } catch (HubReadException e) {
-      var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
-      boolean fixed =
-          fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
-      int replicas = fixed ? fallback.getReplicas() : current;
+      // Fixed has no default count; the validator refuses Fixed without one.
+      Integer fixedReplicas =
+          effective.fallbackPolicy() == FallbackPolicy.FIXED
+              ? fleet.getSpec().getAutoscaling().getFallback().getReplicas()
+              : null;
+      boolean fixed = fixedReplicas != null;
+      int replicas = fixed ? fixedReplicas : current;
       String reason = e.authRejected() ? AUTH_REJECTED : HUB_UNREACHABLE;
       String message =
           e.getMessage()

@@ -8,15 +8,11 @@ import io.nexomatic.operator.children.FleetInputs;
 import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.hub.HubQueueView;
 import io.nexomatic.operator.hub.HubReadException;
-import io.nexomatic.operator.model.AutoscalingSpec;
-import io.nexomatic.operator.model.EphemeralSpec;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,24 +45,13 @@ public final class EphemeralScaler {
 
   /** Reads, decides and acts; a Hub problem starts nothing and is reported, never thrown. */
   public Outcome reconcile(SinkFleet fleet, FleetInputs inputs, KubernetesClient client) {
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    var defaults = new AutoscalingSpec();
-    var ephemeral = Objects.requireNonNullElseGet(autoscaling.getEphemeral(), EphemeralSpec::new);
+    var effective = inputs.effective();
     var settings =
         new EphemeralPlanner.Settings(
-            Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas()),
-            Duration.ofSeconds(
-                Objects.requireNonNullElse(
-                    ephemeral.getTtlSecondsAfterFinished(),
-                    defaults.getEphemeral().getTtlSecondsAfterFinished())),
-            Objects.requireNonNullElse(
-                ephemeral.getFailedPodsHistoryLimit(),
-                defaults.getEphemeral().getFailedPodsHistoryLimit()));
-    var poll =
-        Duration.ofSeconds(
-            Objects.requireNonNullElse(
-                autoscaling.getPollIntervalSeconds(), defaults.getPollIntervalSeconds()));
+            effective.maxReplicas(),
+            effective.ephemeralTtlAfterFinished(),
+            effective.failedPodsHistoryLimit());
+    var poll = effective.pollInterval();
 
     Optional<HubQueueView> view;
     HubReadException failure = null;

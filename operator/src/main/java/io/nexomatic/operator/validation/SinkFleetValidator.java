@@ -1,6 +1,7 @@
 package io.nexomatic.operator.validation;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.nexomatic.operator.fleet.FleetOptions;
 import io.nexomatic.operator.model.AuthMethod;
 import io.nexomatic.operator.model.AuthSpec;
 import io.nexomatic.operator.model.AutoscalingMode;
@@ -9,7 +10,6 @@ import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.FallbackSpec;
 import io.nexomatic.operator.model.ModelPatterns;
-import io.nexomatic.operator.model.RuntimeSpec;
 import io.nexomatic.operator.model.SecretKeyRef;
 import io.nexomatic.operator.model.SinkFleetSpec;
 import io.nexomatic.operator.model.SpecRules;
@@ -242,7 +242,7 @@ public final class SinkFleetValidator {
 
   private static void validateGracePeriod(SinkFleetSpec spec, List<SpecViolation> violations) {
     Long grace = spec.getTerminationGracePeriodSeconds();
-    if (grace != null && grace <= RuntimeSpec.drainTimeoutSeconds(spec)) {
+    if (grace != null && grace <= FleetOptions.DRAIN_TIMEOUT_SECONDS.valueIn(spec)) {
       violations.add(
           new SpecViolation(
               "spec.terminationGracePeriodSeconds", SpecRules.GRACE_ABOVE_DRAIN_MESSAGE));

@@ -69,7 +69,10 @@ class BacklogAutoscalerScheduleTest {
   private BacklogAutoscaler.Outcome evaluate(SinkFleet fleet, Instant at) {
     return new BacklogAutoscaler(hub, Clock.fixed(at, ZoneOffset.UTC))
         .evaluate(
-            fleet, TestFleets.inputs(OptionalInt.empty(), "s").credentials(), Optional.empty());
+            fleet,
+            TestFleets.effective(fleet),
+            TestFleets.inputs(fleet, OptionalInt.empty(), "s").credentials(),
+            Optional.empty());
   }
 
   @Test
