@@ -221,7 +221,8 @@ class ImagesIT {
     hub.awaitConnectedSinks(1, TIMEOUT);
     Container rendered =
         DeploymentDependent.build(
-                TestFleets.pythonFleet(), TestFleets.inputs(OptionalInt.of(1), "unused"))
+                TestFleets.pythonFleet(),
+                TestFleets.inputs(TestFleets.pythonFleet(), OptionalInt.of(1), "unused"))
             .getSpec()
             .getTemplate()
             .getSpec()

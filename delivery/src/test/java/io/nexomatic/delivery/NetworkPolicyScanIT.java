@@ -13,6 +13,7 @@ import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetInputs;
 import io.nexomatic.operator.children.NetworkPolicyDependent;
 import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.testing.TestFleets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,7 @@ class NetworkPolicyScanIT {
   private static List<HasMetadata> rendered(SinkFleet fleet) throws IOException {
     var inputs =
         new FleetInputs(
+            TestFleets.effective(fleet),
             OptionalInt.of(2),
             new DerivedCredentials(
                 Map.of(
@@ -78,7 +80,9 @@ class NetworkPolicyScanIT {
     pod.getMetadata().setName(fleet.getMetadata().getName() + "-task-x1y2z");
     objects.add(pod);
     if (Boolean.TRUE.equals(fleet.getSpec().getNetworkPolicy().getEnabled())) {
-      objects.add(NetworkPolicyDependent.build(fleet, host -> new InetAddress[0]));
+      objects.add(
+          NetworkPolicyDependent.build(
+              fleet, TestFleets.effective(fleet), host -> new InetAddress[0]));
     }
     return objects;
   }

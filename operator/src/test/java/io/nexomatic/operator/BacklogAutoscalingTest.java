@@ -209,10 +209,17 @@ class BacklogAutoscalingTest {
     }
     awaitReplicas(5);
 
+    // Draining 50 tasks is 50 calls here, and a poll that lands between two of them sees a partial
+    // backlog: the pending scale-down rightly keeps the most sinks asked for in its window (3 for
+    // 25 tasks), so the fleet would shrink to that. The operator's reads are cut while the tasks
+    // are cancelled (the fleet keeps its count), so the first read after it sees none left.
+    current = deadChannel;
+    awaitFleet(f -> assertThat(scalingActive(f).getReason()).isEqualTo("HubUnreachable"));
     tasks.forEach(
         t ->
             hub.admin.cancelTask(
                 CancelTaskRequest.newBuilder().setTaskId(t.getTaskId()).setReason("done").build()));
+    current = hubChannel;
     awaitFleet(f -> assertThat(f.getStatus().getScaleDownPending().getReplicas()).isEqualTo(1));
     int polls = harness.finishedReconciliations(namespace, "python");
     await()

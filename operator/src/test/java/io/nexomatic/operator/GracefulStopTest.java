@@ -31,7 +31,7 @@ class GracefulStopTest {
     var finished = new AtomicBoolean();
     // A reconcile never waits on the Hub any more; a replica planner that waits holds one open.
     ReplicaPlanner slowPlanner =
-        fleet -> {
+        (fleet, effective) -> {
           entered.countDown();
           try {
             release.await();

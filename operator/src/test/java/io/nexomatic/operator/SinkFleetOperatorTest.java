@@ -15,8 +15,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.nexomatic.operator.children.DeploymentDependent;
 import io.nexomatic.operator.children.ReplicasHandover;
+import io.nexomatic.operator.children.SinkPodTemplate;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.testing.OperatorHarness;
@@ -435,7 +435,7 @@ class SinkFleetOperatorTest {
         .getTemplate()
         .getMetadata()
         .getAnnotations()
-        .get(DeploymentDependent.CREDENTIALS_HASH_ANNOTATION);
+        .get(SinkPodTemplate.CREDENTIALS_HASH_ANNOTATION);
   }
 
   private static void assertOwnedBy(OwnerReference ref, SinkFleet fleet) {

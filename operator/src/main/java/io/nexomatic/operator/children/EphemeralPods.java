@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.sink.SinkEnv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class EphemeralPods {
    * delivered.
    */
   public static Pod build(SinkFleet fleet, FleetInputs inputs) {
-    var template = DeploymentDependent.podTemplate(fleet, inputs);
+    var template = SinkPodTemplate.podTemplate(fleet, inputs);
     var labels = new LinkedHashMap<>(template.getMetadata().getLabels());
     labels.putAll(selector(fleet));
     var pod =

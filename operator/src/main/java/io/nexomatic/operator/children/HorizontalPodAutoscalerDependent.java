@@ -7,9 +7,8 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
-import java.util.Objects;
 
 /**
  * The CPU HorizontalPodAutoscaler; exists only in autoscaling mode Cpu (see {@link
@@ -25,14 +24,11 @@ public class HorizontalPodAutoscalerDependent
 
   @Override
   protected HorizontalPodAutoscaler desired(SinkFleet fleet, Context<SinkFleet> context) {
-    return build(fleet);
+    return build(fleet, FleetInputs.from(context).effective());
   }
 
   /** The HPA for {@code fleet}, scaling its Deployment on CPU utilisation. */
-  static HorizontalPodAutoscaler build(SinkFleet fleet) {
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    var defaults = new AutoscalingSpec();
+  static HorizontalPodAutoscaler build(SinkFleet fleet, EffectiveFleet effective) {
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(FleetLabels.childMetadata(fleet))
         .withNewSpec()
@@ -41,10 +37,8 @@ public class HorizontalPodAutoscalerDependent
         .withKind("Deployment")
         .withName(FleetLabels.workloadName(fleet))
         .endScaleTargetRef()
-        .withMinReplicas(
-            Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas()))
-        .withMaxReplicas(
-            Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas()))
+        .withMinReplicas(effective.minReplicas())
+        .withMaxReplicas(effective.maxReplicas())
         .withMetrics(
             new MetricSpecBuilder()
                 .withType("Resource")
@@ -52,20 +46,14 @@ public class HorizontalPodAutoscalerDependent
                 .withName("cpu")
                 .withNewTarget()
                 .withType("Utilization")
-                .withAverageUtilization(
-                    Objects.requireNonNullElse(
-                        autoscaling.getTargetCPUUtilizationPercentage(),
-                        defaults.getTargetCPUUtilizationPercentage()))
+                .withAverageUtilization(effective.targetCpuUtilizationPercentage())
                 .endTarget()
                 .endResource()
                 .build())
         // One setting for both modes: how long demand must stay low before the fleet shrinks.
         .withNewBehavior()
         .withNewScaleDown()
-        .withStabilizationWindowSeconds(
-            Objects.requireNonNullElse(
-                autoscaling.getScaleDownStabilizationSeconds(),
-                defaults.getScaleDownStabilizationSeconds()))
+        .withStabilizationWindowSeconds(effective.scaleDownStabilizationSeconds())
         .endScaleDown()
         .endBehavior()
         .endSpec()

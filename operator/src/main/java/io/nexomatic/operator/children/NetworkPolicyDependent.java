@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.HubSpec;
 import io.nexomatic.operator.model.NetworkPolicySpec;
 import io.nexomatic.operator.model.SinkFleet;
@@ -45,15 +46,16 @@ public class NetworkPolicyDependent
 
   @Override
   protected NetworkPolicy desired(SinkFleet fleet, Context<SinkFleet> context) {
-    return build(fleet, InetAddress::getAllByName);
+    return build(fleet, FleetInputs.from(context).effective(), InetAddress::getAllByName);
   }
 
   /** The policy for {@code fleet}; fails with a message naming the fix when the Hub is unknown. */
-  public static NetworkPolicy build(SinkFleet fleet, Resolver resolver) {
+  public static NetworkPolicy build(SinkFleet fleet, EffectiveFleet effective, Resolver resolver) {
+    // The peer lists have no defaults: unset means the operator's own choice below.
     var spec =
         Objects.requireNonNullElseGet(fleet.getSpec().getNetworkPolicy(), NetworkPolicySpec::new);
     HubSpec hub = fleet.getSpec().getHub();
-    int hubPort = Objects.requireNonNullElse(hub.getPort(), 50051);
+    int hubPort = effective.hubPort();
     var egress = new ArrayList<NetworkPolicyEgressRule>();
     egress.add(
         new NetworkPolicyEgressRuleBuilder()

@@ -14,7 +14,6 @@ public class NetworkPolicyEnabled implements Condition<NetworkPolicy, SinkFleet>
       DependentResource<NetworkPolicy, SinkFleet> dependentResource,
       SinkFleet fleet,
       Context<SinkFleet> context) {
-    var spec = fleet.getSpec().getNetworkPolicy();
-    return spec != null && Boolean.TRUE.equals(spec.getEnabled());
+    return FleetInputs.from(context).effective().networkPolicyEnabled();
   }
 }

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
 
 /** The fleet's PodDisruptionBudget, so node drains evict a bounded number of busy sinks. */
@@ -20,20 +21,15 @@ public class PodDisruptionBudgetDependent
 
   @Override
   protected PodDisruptionBudget desired(SinkFleet fleet, Context<SinkFleet> context) {
-    return build(fleet);
+    return build(fleet, FleetInputs.from(context).effective());
   }
 
   /** The PDB for {@code fleet}. */
-  static PodDisruptionBudget build(SinkFleet fleet) {
-    var disruption = fleet.getSpec().getDisruption();
-    int maxUnavailable =
-        disruption == null || disruption.getMaxUnavailable() == null
-            ? 1
-            : disruption.getMaxUnavailable();
+  static PodDisruptionBudget build(SinkFleet fleet, EffectiveFleet effective) {
     return new PodDisruptionBudgetBuilder()
         .withMetadata(FleetLabels.childMetadata(fleet))
         .withNewSpec()
-        .withMaxUnavailable(new IntOrString(maxUnavailable))
+        .withMaxUnavailable(new IntOrString(effective.maxUnavailable()))
         .withNewSelector()
         .withMatchLabels(FleetLabels.selector(fleet))
         .endSelector()

@@ -6,8 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.nexomatic.operator.model.AutoscalingSpec;
-import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,13 +43,9 @@ public final class ReplicasHandover {
    * The count to hand over: the Deployment's current one, but at least the fleet's minReplicas, as
    * an HPA does not scale a Deployment that stands at 0 (after a suspension, say).
    */
-  public static int startingCount(Deployment actual, SinkFleet fleet) {
+  public static int startingCount(Deployment actual, EffectiveFleet fleet) {
     int current = Objects.requireNonNullElse(actual.getSpec().getReplicas(), 0);
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    int min =
-        Objects.requireNonNullElse(
-            autoscaling.getMinReplicas(), new AutoscalingSpec().getMinReplicas());
+    int min = fleet.minReplicas();
     return Math.max(current, Math.max(min, 1));
   }
 

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,12 +29,12 @@ public class ServiceAccountDependent
 
   @Override
   protected ServiceAccount desired(SinkFleet fleet, Context<SinkFleet> context) {
-    return build(fleet);
+    return build(fleet, FleetInputs.from(context).effective());
   }
 
   /** The ServiceAccount for {@code fleet}. */
-  static ServiceAccount build(SinkFleet fleet) {
-    boolean entraId = DeploymentDependent.isEntraId(fleet.getSpec());
+  static ServiceAccount build(SinkFleet fleet, EffectiveFleet effective) {
+    boolean entraId = effective.entraId();
     // Mutable and never null: JOSDK adds its bookkeeping annotation to it.
     Map<String, String> annotations = new LinkedHashMap<>();
     if (entraId) {

@@ -6,8 +6,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
-import io.nexomatic.operator.model.TenantSpec;
 import io.nexomatic.protocol.ProtocolMetadata;
 import io.nexomatic.protocol.TransportDiagnosis;
 import io.nexomatic.protocol.v1.HubAdminGrpc;
@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -54,9 +53,11 @@ public final class GrpcHubQueueSource implements HubQueueSource {
   public HubQueueView read(SinkFleet fleet, DerivedCredentials credentials)
       throws HubReadException {
     var spec = fleet.getSpec();
+    // Derived here, not handed in: the reader's interface stays the fleet and its credentials.
+    var effective = EffectiveFleet.of(spec);
     var endpoint =
-        HubEndpoint.of(spec.getHub(), fleet.getMetadata().getNamespace(), credentials.caBundle());
-    String tenant = Optional.ofNullable(spec.getTenant()).map(TenantSpec::getUuid).orElse("");
+        HubEndpoint.of(effective, fleet.getMetadata().getNamespace(), credentials.caBundle());
+    String tenant = effective.tenantUuid();
     if (!credentials.has(DerivedCredentials.CLIENT_SECRET_KEY)) {
       throw new HubReadException(
           "the fleet has no client secret to read the Hub's queue with: Backlog autoscaling needs"

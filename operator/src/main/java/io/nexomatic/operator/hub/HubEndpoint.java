@@ -1,5 +1,6 @@
 package io.nexomatic.operator.hub;
 
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.HubSpec;
 import java.util.Arrays;
 import java.util.Objects;
@@ -16,12 +17,14 @@ public record HubEndpoint(
     String host, int port, boolean tls, Optional<String> serverName, Optional<byte[]> caBundle) {
 
   /**
-   * The endpoint a fleet's sinks use, as seen from the operator's pod: its hub spec resolved in the
-   * fleet's namespace, plus the CA bundle its pods mount.
+   * The endpoint a fleet's sinks use, as seen from the operator's pod: its hub settings resolved in
+   * the fleet's namespace, plus the CA bundle its pods mount.
    */
-  public static HubEndpoint of(HubSpec hub, String fleetNamespace, Optional<byte[]> caBundle) {
+  public static HubEndpoint of(
+      EffectiveFleet fleet, String fleetNamespace, Optional<byte[]> caBundle) {
+    HubSpec hub = fleet.spec().getHub();
     var tls = hub.getTls();
-    boolean enabled = tls != null && Boolean.TRUE.equals(tls.getEnabled());
+    boolean enabled = fleet.tlsEnabled();
     Optional<String> serverName =
         enabled
             ? Optional.ofNullable(tls).map(t -> t.getServerName()).filter(n -> !n.isBlank())
@@ -35,11 +38,7 @@ public record HubEndpoint(
       host = host + "." + fleetNamespace + ".svc";
     }
     return new HubEndpoint(
-        host,
-        Objects.requireNonNullElse(hub.getPort(), 50051),
-        enabled,
-        serverName,
-        enabled ? caBundle : Optional.empty());
+        host, fleet.hubPort(), enabled, serverName, enabled ? caBundle : Optional.empty());
   }
 
   private static boolean isBareServiceName(String host) {

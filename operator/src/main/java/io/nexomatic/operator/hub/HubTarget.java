@@ -1,12 +1,8 @@
 package io.nexomatic.operator.hub;
 
 import io.nexomatic.operator.children.DerivedCredentials;
-import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
-import io.nexomatic.operator.model.TenantSpec;
-import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Which Hub a fleet's poll reads and as whom: the endpoint, the queue (Sink Type, tenant) and a
@@ -20,21 +16,14 @@ public record HubTarget(
 
   /** The target of {@code fleet} read with {@code credentials}. */
   public static HubTarget of(SinkFleet fleet, DerivedCredentials credentials) {
-    var spec = fleet.getSpec();
+    // Derived here, like GrpcHubQueueSource does, so the poller's interface stays the fleet and
+    // its credentials; the defaults (port, TLS, tenant) are EffectiveFleet's.
+    var effective = EffectiveFleet.of(fleet.getSpec());
     return new HubTarget(
-        HubEndpoint.of(spec.getHub(), fleet.getMetadata().getNamespace(), credentials.caBundle()),
-        spec.getSinkType(),
-        Optional.ofNullable(spec.getTenant()).map(TenantSpec::getUuid).orElse(""),
+        HubEndpoint.of(effective, fleet.getMetadata().getNamespace(), credentials.caBundle()),
+        effective.spec().getSinkType(),
+        effective.tenantUuid(),
         credentials.sha256());
-  }
-
-  /** How often {@code fleet}'s Hub is read: spec.autoscaling.pollIntervalSeconds or its default. */
-  public static Duration pollInterval(SinkFleet fleet) {
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    return Duration.ofSeconds(
-        Objects.requireNonNullElse(
-            autoscaling.getPollIntervalSeconds(), new AutoscalingSpec().getPollIntervalSeconds()));
   }
 
   /** The endpoint only: what a status message or a log line may name. */

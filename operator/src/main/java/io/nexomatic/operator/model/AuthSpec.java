@@ -3,15 +3,14 @@ package io.nexomatic.operator.model;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.nexomatic.operator.validation.SinkFleetValidator;
 
 /** How sinks authenticate to the Hub. */
 @ValidationRule(
-    value = SinkFleetValidator.CLIENT_SECRET_REQUIRED_RULE,
-    message = SinkFleetValidator.CLIENT_SECRET_REQUIRED_MESSAGE)
+    value = SpecRules.CLIENT_SECRET_REQUIRED_RULE,
+    message = SpecRules.CLIENT_SECRET_REQUIRED_MESSAGE)
 @ValidationRule(
-    value = SinkFleetValidator.ENTRA_ID_REQUIRED_RULE,
-    message = SinkFleetValidator.ENTRA_ID_REQUIRED_MESSAGE)
+    value = SpecRules.ENTRA_ID_REQUIRED_RULE,
+    message = SpecRules.ENTRA_ID_REQUIRED_MESSAGE)
 public class AuthSpec {
 
   /** ClientSecret (the Sink Type's client secret) or EntraId (Azure Workload Identity). */

@@ -6,22 +6,21 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.nexomatic.operator.validation.SinkFleetValidator;
 import java.util.List;
 
 /** Who decides the replica count, and within which bounds. */
 @ValidationRule(
-    value = SinkFleetValidator.MIN_NOT_ABOVE_MAX_RULE,
-    message = SinkFleetValidator.MIN_NOT_ABOVE_MAX_MESSAGE)
+    value = SpecRules.MIN_NOT_ABOVE_MAX_RULE,
+    message = SpecRules.MIN_NOT_ABOVE_MAX_MESSAGE)
 @ValidationRule(
-    value = SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE,
-    message = SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_MESSAGE)
+    value = SpecRules.CPU_MIN_AT_LEAST_ONE_RULE,
+    message = SpecRules.CPU_MIN_AT_LEAST_ONE_MESSAGE)
 @ValidationRule(
-    value = SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
-    message = SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE)
+    value = SpecRules.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
+    message = SpecRules.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE)
 @ValidationRule(
-    value = SinkFleetValidator.SCHEDULES_ONLY_IN_BACKLOG_RULE,
-    message = SinkFleetValidator.SCHEDULES_ONLY_IN_BACKLOG_MESSAGE)
+    value = SpecRules.SCHEDULES_ONLY_IN_BACKLOG_RULE,
+    message = SpecRules.SCHEDULES_ONLY_IN_BACKLOG_MESSAGE)
 public class AutoscalingSpec {
 
   /**

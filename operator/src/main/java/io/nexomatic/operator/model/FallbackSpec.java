@@ -4,12 +4,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.nexomatic.operator.validation.SinkFleetValidator;
 
 /** The backlog autoscaler's behaviour while the Hub cannot be read. */
 @ValidationRule(
-    value = SinkFleetValidator.FIXED_FALLBACK_NEEDS_REPLICAS_RULE,
-    message = SinkFleetValidator.FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE)
+    value = SpecRules.FIXED_FALLBACK_NEEDS_REPLICAS_RULE,
+    message = SpecRules.FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE)
 public class FallbackSpec {
 
   /** KeepCurrent keeps the last decision; Fixed runs fallback.replicas sinks. */

@@ -14,17 +14,16 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
-import io.nexomatic.operator.validation.SinkFleetValidator;
 import java.util.List;
 import java.util.Map;
 
 /** The desired fleet: what the sinks run, where they connect, and how many there are. */
 @ValidationRule(
-    value = SinkFleetValidator.GRACE_ABOVE_DRAIN_RULE,
-    message = SinkFleetValidator.GRACE_ABOVE_DRAIN_MESSAGE)
+    value = SpecRules.GRACE_ABOVE_DRAIN_RULE,
+    message = SpecRules.GRACE_ABOVE_DRAIN_MESSAGE)
 @ValidationRule(
-    value = SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_RULE,
-    message = SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE)
+    value = SpecRules.NETWORK_POLICY_NEEDS_HUB_PEERS_RULE,
+    message = SpecRules.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE)
 public class SinkFleetSpec {
 
   /** The Sink Type the sinks serve, e.g. LOCAL:BASE or LOCAL:PWSH; becomes CLIENT_ID. */

@@ -3,12 +3,11 @@ package io.nexomatic.operator.model;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.nexomatic.operator.validation.SinkFleetValidator;
 
 /** Pins the fleet to one tenant; without it the sinks serve all tenants. */
 @ValidationRule(
-    value = SinkFleetValidator.TENANT_UUID_REQUIRED_RULE,
-    message = SinkFleetValidator.TENANT_UUID_REQUIRED_MESSAGE)
+    value = SpecRules.TENANT_UUID_REQUIRED_RULE,
+    message = SpecRules.TENANT_UUID_REQUIRED_MESSAGE)
 public class TenantSpec {
 
   /** The tenant's UUID; becomes TENANT_UUID. */

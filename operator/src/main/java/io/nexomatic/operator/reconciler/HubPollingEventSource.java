@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.hub.HubQueueSource;
 import io.nexomatic.operator.hub.HubReadException;
@@ -156,7 +157,7 @@ public final class HubPollingEventSource extends AbstractEventSource<HubObservat
             });
     poll.fleet = fleet;
     poll.credentials = credentials;
-    poll.interval = HubTarget.pollInterval(fleet);
+    poll.interval = EffectiveFleet.of(fleet.getSpec()).pollInterval();
     if (fresh[0] != null) {
       schedule(fresh[0], Duration.ZERO);
     }

@@ -26,6 +26,7 @@ import io.nexomatic.operator.children.NetworkPolicyEnabled;
 import io.nexomatic.operator.children.PodDisruptionBudgetDependent;
 import io.nexomatic.operator.children.RunsDeployment;
 import io.nexomatic.operator.children.ServiceAccountDependent;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
@@ -146,14 +147,17 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
           deployment);
     }
     var credentials = ((CredentialsResolver.Resolved) resolution).credentials();
+    var effective = EffectiveFleet.of(fleet.getSpec());
     if (EphemeralPods.runFor(fleet)) {
-      return reconcileEphemeral(fleet, context, credentials, hubReader.observe(fleet, credentials));
+      return reconcileEphemeral(
+          fleet, context, effective, credentials, hubReader.observe(fleet, credentials));
     }
 
     Optional<BacklogAutoscaler.Outcome> backlog = Optional.empty();
     OptionalInt planned;
     if (BacklogAutoscaler.applies(fleet)) {
-      var outcome = autoscaler.evaluate(fleet, hubReader.observe(fleet, credentials), deployment);
+      var outcome =
+          autoscaler.evaluate(fleet, effective, hubReader.observe(fleet, credentials), deployment);
       backlog = Optional.of(outcome);
       planned = OptionalInt.of(outcome.replicas());
       announceScaling(fleet, outcome);
@@ -167,9 +171,9 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
       }
     } else {
       hubReader.forget(fleet);
-      planned = replicaPlanner.desiredReplicas(fleet);
+      planned = replicaPlanner.desiredReplicas(fleet, effective);
     }
-    new FleetInputs(planned, credentials).putInto(context);
+    new FleetInputs(effective, planned, credentials).putInto(context);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (result.erroredDependentsExist()) {
       result.throwAggregateExceptionIfErrorsPresent();
@@ -194,9 +198,10 @@ public class SinkFleetReconciler implements Reconciler<SinkFleet> {
   private UpdateControl<SinkFleet> reconcileEphemeral(
       SinkFleet fleet,
       Context<SinkFleet> context,
+      EffectiveFleet effective,
       DerivedCredentials credentials,
       HubObservation observation) {
-    var inputs = new FleetInputs(OptionalInt.empty(), credentials);
+    var inputs = new FleetInputs(effective, OptionalInt.empty(), credentials);
     inputs.putInto(context);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (result.erroredDependentsExist()) {

@@ -1,14 +1,13 @@
 package io.nexomatic.operator.scaling;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.hub.HubQueueView;
-import io.nexomatic.operator.hub.HubTarget;
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.AutoscalingSpec;
 import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
-import io.nexomatic.operator.model.FallbackSpec;
 import io.nexomatic.operator.model.ScaleDownPending;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
@@ -83,7 +82,7 @@ public final class BacklogAutoscaler {
 
   /** The spec's capacity schedules; the validator has already refused any that do not parse. */
   static List<CapacitySchedules.Window> windows(AutoscalingSpec autoscaling) {
-    if (autoscaling.getSchedules() == null) {
+    if (autoscaling == null || autoscaling.getSchedules() == null) {
       return List.of();
     }
     var windows = new ArrayList<CapacitySchedules.Window>();
@@ -108,20 +107,18 @@ public final class BacklogAutoscaler {
    * also when the observation is too old to act on).
    */
   public Outcome evaluate(
-      SinkFleet fleet, HubObservation observation, Optional<Deployment> deployment) {
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    var defaults = new AutoscalingSpec();
+      SinkFleet fleet,
+      EffectiveFleet effective,
+      HubObservation observation,
+      Optional<Deployment> deployment) {
     var now = clock.instant();
-    int max = Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas());
-    var windows = windows(autoscaling);
+    int max = effective.maxReplicas();
+    var windows = windows(fleet.getSpec().getAutoscaling());
     var active = CapacitySchedules.activeAt(windows, now);
     int min =
         Math.min(
             max,
-            Math.max(
-                Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas()),
-                active.map(a -> a.window().minReplicas()).orElse(0)));
+            Math.max(effective.minReplicas(), active.map(a -> a.window().minReplicas()).orElse(0)));
     String activeSchedule = active.map(a -> scheduleName(a.window())).orElse(null);
     String floorNote =
         active
@@ -136,14 +133,11 @@ public final class BacklogAutoscaler {
             .orElse("");
     var bounds =
         new BacklogPolicy.Bounds(
-            Objects.requireNonNullElse(autoscaling.getTasksPerSink(), defaults.getTasksPerSink()),
+            effective.tasksPerSink(),
             min,
             max,
-            Duration.ofSeconds(
-                Objects.requireNonNullElse(
-                    autoscaling.getScaleDownStabilizationSeconds(),
-                    defaults.getScaleDownStabilizationSeconds())));
-    var pollEvery = HubTarget.pollInterval(fleet);
+            Duration.ofSeconds(effective.scaleDownStabilizationSeconds()));
+    var pollEvery = effective.pollInterval();
     // A schedule's edge is computed from the clock, so the decision lands on it, not a poll later.
     var poll =
         CapacitySchedules.nextChange(windows, now, pollEvery)
@@ -169,10 +163,13 @@ public final class BacklogAutoscaler {
         replicas = bounds.clamp(current);
         message = reading.message() + "; keeping " + replicas + " sinks" + floorNote;
       } else {
-        var fallback = Objects.requireNonNullElseGet(autoscaling.getFallback(), FallbackSpec::new);
-        boolean fixed =
-            fallback.getPolicy() == FallbackPolicy.FIXED && fallback.getReplicas() != null;
-        replicas = fixed ? fallback.getReplicas() : current;
+        // Fixed has no default count; the validator refuses Fixed without one.
+        Integer fixedReplicas =
+            effective.fallbackPolicy() == FallbackPolicy.FIXED
+                ? fleet.getSpec().getAutoscaling().getFallback().getReplicas()
+                : null;
+        boolean fixed = fixedReplicas != null;
+        replicas = fixed ? fixedReplicas : current;
         message =
             reading.message()
                 + (fixed

@@ -6,16 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.nexomatic.operator.children.EphemeralPods;
 import io.nexomatic.operator.children.FleetInputs;
 import io.nexomatic.operator.hub.HubObservation;
-import io.nexomatic.operator.hub.HubTarget;
-import io.nexomatic.operator.model.AutoscalingSpec;
-import io.nexomatic.operator.model.EphemeralSpec;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,21 +46,13 @@ public final class EphemeralScaler {
    */
   public Outcome reconcile(
       SinkFleet fleet, FleetInputs inputs, KubernetesClient client, HubObservation observation) {
-    var autoscaling =
-        Objects.requireNonNullElseGet(fleet.getSpec().getAutoscaling(), AutoscalingSpec::new);
-    var defaults = new AutoscalingSpec();
-    var ephemeral = Objects.requireNonNullElseGet(autoscaling.getEphemeral(), EphemeralSpec::new);
+    var effective = inputs.effective();
     var settings =
         new EphemeralPlanner.Settings(
-            Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas()),
-            Duration.ofSeconds(
-                Objects.requireNonNullElse(
-                    ephemeral.getTtlSecondsAfterFinished(),
-                    defaults.getEphemeral().getTtlSecondsAfterFinished())),
-            Objects.requireNonNullElse(
-                ephemeral.getFailedPodsHistoryLimit(),
-                defaults.getEphemeral().getFailedPodsHistoryLimit()));
-    var poll = HubTarget.pollInterval(fleet);
+            effective.maxReplicas(),
+            effective.ephemeralTtlAfterFinished(),
+            effective.failedPodsHistoryLimit());
+    var poll = effective.pollInterval();
 
     var reading = HubReading.of(observation, clock.instant(), poll);
     var view = reading.view();

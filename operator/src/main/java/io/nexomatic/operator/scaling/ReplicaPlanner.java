@@ -1,5 +1,6 @@
 package io.nexomatic.operator.scaling;
 
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
 import java.util.OptionalInt;
 
@@ -11,6 +12,9 @@ import java.util.OptionalInt;
  */
 public interface ReplicaPlanner {
 
-  /** The replicas the Deployment should declare, or empty while an HPA owns the count. */
-  OptionalInt desiredReplicas(SinkFleet fleet);
+  /**
+   * The replicas the Deployment should declare, or empty while an HPA owns the count; {@code
+   * effective} is {@code fleet}'s spec with its defaults applied.
+   */
+  OptionalInt desiredReplicas(SinkFleet fleet, EffectiveFleet effective);
 }

@@ -1,9 +1,7 @@
 package io.nexomatic.operator.scaling;
 
-import io.nexomatic.operator.model.AutoscalingMode;
-import io.nexomatic.operator.model.AutoscalingSpec;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.SinkFleet;
-import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -14,18 +12,14 @@ import java.util.OptionalInt;
 public final class SpecReplicaPlanner implements ReplicaPlanner {
 
   @Override
-  public OptionalInt desiredReplicas(SinkFleet fleet) {
-    var spec = fleet.getSpec();
-    if (Boolean.TRUE.equals(spec.getSuspend())) {
+  public OptionalInt desiredReplicas(SinkFleet fleet, EffectiveFleet effective) {
+    if (effective.suspended()) {
       return OptionalInt.of(0);
     }
-    var autoscaling = Objects.requireNonNullElseGet(spec.getAutoscaling(), AutoscalingSpec::new);
-    var defaults = new AutoscalingSpec();
-    var mode = Objects.requireNonNullElse(autoscaling.getMode(), AutoscalingMode.NONE);
-    int min = Objects.requireNonNullElse(autoscaling.getMinReplicas(), defaults.getMinReplicas());
-    int max = Objects.requireNonNullElse(autoscaling.getMaxReplicas(), defaults.getMaxReplicas());
-    return switch (mode) {
-      case NONE -> OptionalInt.of(Objects.requireNonNullElse(spec.getReplicas(), 1));
+    int min = effective.minReplicas();
+    int max = effective.maxReplicas();
+    return switch (effective.mode()) {
+      case NONE -> OptionalInt.of(effective.replicas());
       case CPU -> OptionalInt.empty();
       // No Deployment: the operator starts one pod per task (EphemeralScaler).
       case EPHEMERAL -> OptionalInt.of(0);

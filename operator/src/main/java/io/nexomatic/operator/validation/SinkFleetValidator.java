@@ -1,7 +1,7 @@
 package io.nexomatic.operator.validation;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.nexomatic.operator.children.SinkEnv;
+import io.nexomatic.operator.fleet.FleetOptions;
 import io.nexomatic.operator.model.AuthMethod;
 import io.nexomatic.operator.model.AuthSpec;
 import io.nexomatic.operator.model.AutoscalingMode;
@@ -10,11 +10,12 @@ import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.FallbackSpec;
 import io.nexomatic.operator.model.ModelPatterns;
-import io.nexomatic.operator.model.RuntimeSpec;
 import io.nexomatic.operator.model.SecretKeyRef;
 import io.nexomatic.operator.model.SinkFleetSpec;
+import io.nexomatic.operator.model.SpecRules;
 import io.nexomatic.operator.model.TenantSpec;
 import io.nexomatic.operator.schedule.CronExpression;
+import io.nexomatic.operator.sink.SinkEnv;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -23,103 +24,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The one place the SinkFleet's cross-field rules live. Each rule's CEL text and message are
- * constants that the model's {@code @ValidationRule} annotations put into the CRD, and {@link
- * #validate} enforces the same rules (with the same messages) in the reconciler, so clusters
- * without CEL, and specs admitted before a rule existed, are reported rather than acted upon.
+ * Enforces the SinkFleet's rules in the reconciler: the cross-field ones declared in {@link
+ * SpecRules} (whose CEL text the CRD carries), with the same messages, plus the checks CEL cannot
+ * afford, so clusters without CEL, and specs admitted before a rule existed, are reported rather
+ * than acted upon.
  */
 public final class SinkFleetValidator {
-
-  /** On AuthSpec. */
-  public static final String CLIENT_SECRET_REQUIRED_RULE =
-      "(has(self.method) && self.method != 'ClientSecret') || has(self.clientSecretRef)";
-
-  public static final String CLIENT_SECRET_REQUIRED_MESSAGE =
-      "auth.clientSecretRef {name, key} is required when auth.method is ClientSecret:"
-          + " name the Secret key holding the Sink Type's client secret";
-
-  /** On AuthSpec. */
-  public static final String ENTRA_ID_REQUIRED_RULE =
-      "!has(self.method) || self.method != 'EntraId' || has(self.entraId)";
-
-  public static final String ENTRA_ID_REQUIRED_MESSAGE =
-      "auth.entraId {tenantId, clientId} is required when auth.method is EntraId:"
-          + " set the Entra ID tenant and the workload identity's client id";
-
-  /** On TenantSpec. */
-  public static final String TENANT_UUID_REQUIRED_RULE =
-      "!has(self.secretRef) || (has(self.uuid) && size(self.uuid) > 0)";
-
-  public static final String TENANT_UUID_REQUIRED_MESSAGE =
-      "tenant.secretRef needs tenant.uuid: set the tenant's UUID, or remove tenant.secretRef"
-          + " to serve all tenants";
-
-  /** On AutoscalingSpec. */
-  public static final String MIN_NOT_ABOVE_MAX_RULE =
-      "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas";
-
-  public static final String MIN_NOT_ABOVE_MAX_MESSAGE =
-      "autoscaling.minReplicas must not exceed autoscaling.maxReplicas:"
-          + " lower minReplicas or raise maxReplicas";
-
-  /** On AutoscalingSpec. */
-  public static final String CPU_MIN_AT_LEAST_ONE_RULE =
-      "!has(self.mode) || self.mode != 'Cpu' || !has(self.minReplicas) || self.minReplicas >= 1";
-
-  public static final String CPU_MIN_AT_LEAST_ONE_MESSAGE =
-      "autoscaling.minReplicas must be at least 1 when autoscaling.mode is Cpu"
-          + " (a HorizontalPodAutoscaler cannot scale to zero): use mode Backlog to scale to zero";
-
-  public static final String CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE =
-      "!has(self.mode) || self.mode != 'Cpu' || !has(self.scaleDownStabilizationSeconds)"
-          + " || self.scaleDownStabilizationSeconds <= 3600";
-
-  public static final String CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE =
-      "autoscaling.scaleDownStabilizationSeconds must be at most 3600 when autoscaling.mode is Cpu"
-          + " (it becomes the HorizontalPodAutoscaler's scale-down stabilization window, which"
-          + " Kubernetes caps at one hour)";
-
-  /** On AutoscalingSpec. */
-  public static final String SCHEDULES_ONLY_IN_BACKLOG_RULE =
-      "!has(self.schedules) || size(self.schedules) == 0 || (has(self.mode) && self.mode =="
-          + " 'Backlog')";
-
-  public static final String SCHEDULES_ONLY_IN_BACKLOG_MESSAGE =
-      "autoscaling.schedules apply only when autoscaling.mode is Backlog: set mode Backlog, or"
-          + " remove the schedules";
-
-  /** On SinkFleetSpec: the same test as {@link #isClusterServiceName}. */
-  public static final String NETWORK_POLICY_NEEDS_HUB_PEERS_RULE =
-      "!has(self.networkPolicy) || !has(self.networkPolicy.enabled) || !self.networkPolicy.enabled"
-          + " || (has(self.networkPolicy.hubPeers) && size(self.networkPolicy.hubPeers) > 0)"
-          + " || self.hub.host.contains(':') || (self.hub.host.contains('.')"
-          + " && !self.hub.host.endsWith('.svc') && !self.hub.host.contains('.svc.'))";
-
-  public static final String NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE =
-      "networkPolicy.hubPeers is required when hub.host is a Service in the cluster (a"
-          + " NetworkPolicy cannot allow a Service's ClusterIP): set hubPeers to the Hub pods, e.g."
-          + " [{podSelector: {matchLabels: {app.kubernetes.io/name: nexomatic-hub}},"
-          + " namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: <its namespace>}}}]";
-
-  /** On FallbackSpec. */
-  public static final String FIXED_FALLBACK_NEEDS_REPLICAS_RULE =
-      "!has(self.policy) || self.policy != 'Fixed' || has(self.replicas)";
-
-  public static final String FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE =
-      "autoscaling.fallback.replicas is required when autoscaling.fallback.policy is Fixed";
-
-  /** On SinkFleetSpec; the schema's default drain timeout stands in when runtime is unset. */
-  public static final String GRACE_ABOVE_DRAIN_RULE =
-      "!has(self.terminationGracePeriodSeconds) || self.terminationGracePeriodSeconds >"
-          + " (has(self.runtime) && has(self.runtime.drainTimeoutSeconds)"
-          + " ? self.runtime.drainTimeoutSeconds : "
-          + RuntimeSpec.DEFAULT_DRAIN_TIMEOUT_SECONDS
-          + ")";
-
-  public static final String GRACE_ABOVE_DRAIN_MESSAGE =
-      "terminationGracePeriodSeconds must be greater than runtime.drainTimeoutSeconds,"
-          + " or running tasks are killed before they drain: raise terminationGracePeriodSeconds"
-          + " or leave it unset (it then defaults to drainTimeoutSeconds + 15)";
 
   private static final java.util.regex.Pattern SINK_TYPE =
       java.util.regex.Pattern.compile(ModelPatterns.SINK_TYPE);
@@ -184,7 +94,8 @@ public final class SinkFleetValidator {
     if (method == AuthMethod.CLIENT_SECRET) {
       if (auth.getClientSecretRef() == null) {
         violations.add(
-            new SpecViolation("spec.auth.clientSecretRef", CLIENT_SECRET_REQUIRED_MESSAGE));
+            new SpecViolation(
+                "spec.auth.clientSecretRef", SpecRules.CLIENT_SECRET_REQUIRED_MESSAGE));
       } else {
         validateSecretRef("spec.auth.clientSecretRef", auth.getClientSecretRef(), violations);
       }
@@ -192,7 +103,7 @@ public final class SinkFleetValidator {
     if (method == AuthMethod.ENTRA_ID) {
       var entra = auth.getEntraId();
       if (entra == null) {
-        violations.add(new SpecViolation("spec.auth.entraId", ENTRA_ID_REQUIRED_MESSAGE));
+        violations.add(new SpecViolation("spec.auth.entraId", SpecRules.ENTRA_ID_REQUIRED_MESSAGE));
       } else {
         requireUuid("spec.auth.entraId.tenantId", entra.getTenantId(), violations);
         requireUuid("spec.auth.entraId.clientId", entra.getClientId(), violations);
@@ -205,7 +116,7 @@ public final class SinkFleetValidator {
       return;
     }
     if (tenant.getSecretRef() != null && isBlank(tenant.getUuid())) {
-      violations.add(new SpecViolation("spec.tenant.uuid", TENANT_UUID_REQUIRED_MESSAGE));
+      violations.add(new SpecViolation("spec.tenant.uuid", SpecRules.TENANT_UUID_REQUIRED_MESSAGE));
     } else if (!isBlank(tenant.getUuid())) {
       requireUuid("spec.tenant.uuid", tenant.getUuid(), violations);
     }
@@ -266,24 +177,27 @@ public final class SinkFleetValidator {
     Integer min = autoscaling.getMinReplicas();
     Integer max = autoscaling.getMaxReplicas();
     if (min != null && max != null && min > max) {
-      violations.add(new SpecViolation("spec.autoscaling.minReplicas", MIN_NOT_ABOVE_MAX_MESSAGE));
+      violations.add(
+          new SpecViolation("spec.autoscaling.minReplicas", SpecRules.MIN_NOT_ABOVE_MAX_MESSAGE));
     }
     if (autoscaling.getMode() == AutoscalingMode.CPU && min != null && min < 1) {
       violations.add(
-          new SpecViolation("spec.autoscaling.minReplicas", CPU_MIN_AT_LEAST_ONE_MESSAGE));
+          new SpecViolation(
+              "spec.autoscaling.minReplicas", SpecRules.CPU_MIN_AT_LEAST_ONE_MESSAGE));
     }
     Integer window = autoscaling.getScaleDownStabilizationSeconds();
     if (autoscaling.getMode() == AutoscalingMode.CPU && window != null && window > 3600) {
       violations.add(
           new SpecViolation(
               "spec.autoscaling.scaleDownStabilizationSeconds",
-              CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
+              SpecRules.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
     }
     if (autoscaling.getSchedules() != null) {
       if (!autoscaling.getSchedules().isEmpty()
           && autoscaling.getMode() != AutoscalingMode.BACKLOG) {
         violations.add(
-            new SpecViolation("spec.autoscaling.schedules", SCHEDULES_ONLY_IN_BACKLOG_MESSAGE));
+            new SpecViolation(
+                "spec.autoscaling.schedules", SpecRules.SCHEDULES_ONLY_IN_BACKLOG_MESSAGE));
       }
       for (int i = 0; i < autoscaling.getSchedules().size(); i++) {
         validateSchedule(
@@ -296,7 +210,8 @@ public final class SinkFleetValidator {
         && fallback.getReplicas() == null) {
       violations.add(
           new SpecViolation(
-              "spec.autoscaling.fallback.replicas", FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE));
+              "spec.autoscaling.fallback.replicas",
+              SpecRules.FIXED_FALLBACK_NEEDS_REPLICAS_MESSAGE));
     }
   }
 
@@ -311,7 +226,8 @@ public final class SinkFleetValidator {
     }
     if (isClusterServiceName(spec.getHub().getHost())) {
       violations.add(
-          new SpecViolation("spec.networkPolicy.hubPeers", NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE));
+          new SpecViolation(
+              "spec.networkPolicy.hubPeers", SpecRules.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE));
     }
   }
 
@@ -326,9 +242,10 @@ public final class SinkFleetValidator {
 
   private static void validateGracePeriod(SinkFleetSpec spec, List<SpecViolation> violations) {
     Long grace = spec.getTerminationGracePeriodSeconds();
-    if (grace != null && grace <= drainTimeoutSeconds(spec)) {
+    if (grace != null && grace <= FleetOptions.DRAIN_TIMEOUT_SECONDS.valueIn(spec)) {
       violations.add(
-          new SpecViolation("spec.terminationGracePeriodSeconds", GRACE_ABOVE_DRAIN_MESSAGE));
+          new SpecViolation(
+              "spec.terminationGracePeriodSeconds", SpecRules.GRACE_ABOVE_DRAIN_MESSAGE));
     }
   }
 
@@ -379,14 +296,6 @@ public final class SinkFleetValidator {
           new SpecViolation(
               field, field + " must be a UUID such as 8c3a0f7e-4b5d-4e2a-9f1c-0d6b7a8e9f10"));
     }
-  }
-
-  /** The effective drain timeout: the spec's, else the schema default. */
-  public static int drainTimeoutSeconds(SinkFleetSpec spec) {
-    RuntimeSpec runtime = spec.getRuntime();
-    return runtime == null || runtime.getDrainTimeoutSeconds() == null
-        ? RuntimeSpec.DEFAULT_DRAIN_TIMEOUT_SECONDS
-        : runtime.getDrainTimeoutSeconds();
   }
 
   private static boolean isBlank(String s) {

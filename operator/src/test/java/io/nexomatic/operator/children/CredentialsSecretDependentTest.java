@@ -13,7 +13,9 @@ class CredentialsSecretDependentTest {
 
   @Test
   void holdsExactlyTheCredentialsTheSinksNeedUnderStableKeys() {
-    var secret = CredentialsSecretDependent.build(pythonFleet(), inputs(OptionalInt.of(1), "pw"));
+    var secret =
+        CredentialsSecretDependent.build(
+            pythonFleet(), inputs(pythonFleet(), OptionalInt.of(1), "pw"));
 
     assertThat(secret.getMetadata().getName()).isEqualTo("python-credentials");
     assertThat(secret.getMetadata().getNamespace()).isEqualTo("sinks");
@@ -25,7 +27,7 @@ class CredentialsSecretDependentTest {
 
   @Test
   void neverRevealsAValueWhenItsCredentialsArePrinted() {
-    assertThat(inputs(OptionalInt.of(1), "pw-visible?").credentials().toString())
+    assertThat(inputs(pythonFleet(), OptionalInt.of(1), "pw-visible?").credentials().toString())
         .doesNotContain("pw-visible?");
   }
 }

@@ -13,6 +13,7 @@ import io.nexomatic.operator.model.EntraIdSpec;
 import io.nexomatic.operator.model.SecretKeyRef;
 import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.TenantSpec;
+import io.nexomatic.operator.testing.TestFleets;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class DeploymentDependentTest {
   private static final String SECRET = "s3cr3t-value";
 
   private static Deployment build(SinkFleet fleet) {
-    return DeploymentDependent.build(fleet, inputs(OptionalInt.of(2), SECRET));
+    return DeploymentDependent.build(fleet, inputs(fleet, OptionalInt.of(2), SECRET));
   }
 
   private static Container sink(Deployment deployment) {
@@ -118,6 +119,7 @@ class DeploymentDependentTest {
     fleet.getSpec().setTenant(tenant);
     var pinned =
         new FleetInputs(
+            TestFleets.effective(fleet),
             OptionalInt.of(1),
             new DerivedCredentials(
                 Map.of(
@@ -125,7 +127,7 @@ class DeploymentDependentTest {
                     DerivedCredentials.TENANT_SECRET_KEY, bytes("b")),
                 null));
 
-    var env = DeploymentDependent.env(fleet, pinned);
+    var env = SinkEnvironment.env(fleet, pinned);
 
     assertThat(env).contains(value("TENANT_UUID", "0d5b7c2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e"));
     assertThat(secretRefs(env))
@@ -210,7 +212,9 @@ class DeploymentDependentTest {
 
   @Test
   void omitsReplicasWhenAHorizontalPodAutoscalerOwnsThem() {
-    var deployment = DeploymentDependent.build(pythonFleet(), inputs(OptionalInt.empty(), SECRET));
+    var deployment =
+        DeploymentDependent.build(
+            pythonFleet(), inputs(pythonFleet(), OptionalInt.empty(), SECRET));
 
     assertThat(deployment.getSpec().getReplicas()).isNull();
   }
@@ -223,19 +227,19 @@ class DeploymentDependentTest {
   @Test
   void annotatesThePodTemplateWithAHashThatChangesWhenTheSecretRotates() {
     var before =
-        DeploymentDependent.build(pythonFleet(), inputs(OptionalInt.of(2), "old"))
+        DeploymentDependent.build(pythonFleet(), inputs(pythonFleet(), OptionalInt.of(2), "old"))
             .getSpec()
             .getTemplate()
             .getMetadata()
             .getAnnotations()
-            .get(DeploymentDependent.CREDENTIALS_HASH_ANNOTATION);
+            .get(SinkPodTemplate.CREDENTIALS_HASH_ANNOTATION);
     var after =
-        DeploymentDependent.build(pythonFleet(), inputs(OptionalInt.of(2), "new"))
+        DeploymentDependent.build(pythonFleet(), inputs(pythonFleet(), OptionalInt.of(2), "new"))
             .getSpec()
             .getTemplate()
             .getMetadata()
             .getAnnotations()
-            .get(DeploymentDependent.CREDENTIALS_HASH_ANNOTATION);
+            .get(SinkPodTemplate.CREDENTIALS_HASH_ANNOTATION);
 
     assertThat(before).hasSize(64).isNotEqualTo(after).doesNotContain("old");
   }
@@ -275,7 +279,11 @@ class DeploymentDependentTest {
 
     var deployment =
         DeploymentDependent.build(
-            fleet, new FleetInputs(OptionalInt.of(1), new DerivedCredentials(Map.of(), null)));
+            fleet,
+            new FleetInputs(
+                TestFleets.effective(fleet),
+                OptionalInt.of(1),
+                new DerivedCredentials(Map.of(), null)));
 
     assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry("azure.workload.identity/use", "true");

@@ -4,6 +4,7 @@ import static io.nexomatic.operator.testing.TestFleets.pythonFleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nexomatic.operator.model.AutoscalingMode;
+import io.nexomatic.operator.testing.TestFleets;
 import org.junit.jupiter.api.Test;
 
 class HorizontalPodAutoscalerDependentTest {
@@ -16,7 +17,7 @@ class HorizontalPodAutoscalerDependentTest {
     fleet.getSpec().getAutoscaling().setMaxReplicas(7);
     fleet.getSpec().getAutoscaling().setTargetCPUUtilizationPercentage(65);
 
-    var hpa = HorizontalPodAutoscalerDependent.build(fleet);
+    var hpa = HorizontalPodAutoscalerDependent.build(fleet, TestFleets.effective(fleet));
 
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
     assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("python");
@@ -31,7 +32,7 @@ class HorizontalPodAutoscalerDependentTest {
 
     fleet.getSpec().getAutoscaling().setScaleDownStabilizationSeconds(30);
     assertThat(
-            HorizontalPodAutoscalerDependent.build(fleet)
+            HorizontalPodAutoscalerDependent.build(fleet, TestFleets.effective(fleet))
                 .getSpec()
                 .getBehavior()
                 .getScaleDown()

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.nexomatic.operator.model.SinkFleet;
+import io.nexomatic.operator.testing.TestFleets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -45,7 +46,11 @@ class NetworkPolicyDependentTest {
 
   @Test
   void deniesAllIngressAndAllowsOnlyTheHubsPortAndDns() {
-    var policy = NetworkPolicyDependent.build(fleet("hub.example.com"), resolving("203.0.113.7"));
+    var policy =
+        NetworkPolicyDependent.build(
+            fleet("hub.example.com"),
+            TestFleets.effective(fleet("hub.example.com")),
+            resolving("203.0.113.7"));
 
     assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
     assertThat(policy.getSpec().getIngress()).isEmpty();
@@ -67,7 +72,9 @@ class NetworkPolicyDependentTest {
   void everyResolvedAddressIsAllowedInAStableOrder() {
     var policy =
         NetworkPolicyDependent.build(
-            fleet("hub.example.com"), resolving("203.0.113.9", "2001:db8::1", "203.0.113.7"));
+            fleet("hub.example.com"),
+            TestFleets.effective(fleet("hub.example.com")),
+            resolving("203.0.113.9", "2001:db8::1", "203.0.113.7"));
 
     assertThat(cidrs(policy.getSpec().getEgress().get(0).getTo()))
         .containsExactly("2001:db8:0:0:0:0:0:1/128", "203.0.113.7/32", "203.0.113.9/32");
@@ -100,6 +107,7 @@ class NetworkPolicyDependentTest {
     var policy =
         NetworkPolicyDependent.build(
             fleet,
+            TestFleets.effective(fleet),
             host -> {
               throw new AssertionError("no lookup when hubPeers are given");
             });
@@ -114,6 +122,7 @@ class NetworkPolicyDependentTest {
             () ->
                 NetworkPolicyDependent.build(
                     fleet("hub.example.com"),
+                    TestFleets.effective(fleet("hub.example.com")),
                     host -> {
                       throw new UnknownHostException(host);
                     }))

@@ -3,13 +3,15 @@ package io.nexomatic.operator.children;
 import static io.nexomatic.operator.testing.TestFleets.pythonFleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nexomatic.operator.testing.TestFleets;
 import org.junit.jupiter.api.Test;
 
 class PodDisruptionBudgetDependentTest {
 
   @Test
   void letsOneSinkBeEvictedAtATimeByDefault() {
-    var pdb = PodDisruptionBudgetDependent.build(pythonFleet());
+    var pdb =
+        PodDisruptionBudgetDependent.build(pythonFleet(), TestFleets.effective(pythonFleet()));
 
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(pdb.getSpec().getSelector().getMatchLabels())
@@ -21,7 +23,11 @@ class PodDisruptionBudgetDependentTest {
     var fleet = pythonFleet();
     fleet.getSpec().getDisruption().setMaxUnavailable(3);
 
-    assertThat(PodDisruptionBudgetDependent.build(fleet).getSpec().getMaxUnavailable().getIntVal())
+    assertThat(
+            PodDisruptionBudgetDependent.build(fleet, TestFleets.effective(fleet))
+                .getSpec()
+                .getMaxUnavailable()
+                .getIntVal())
         .isEqualTo(3);
   }
 }

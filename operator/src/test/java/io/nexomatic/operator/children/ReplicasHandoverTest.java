@@ -67,8 +67,9 @@ class ReplicasHandoverTest {
     var fleet = TestFleets.pythonFleet();
     fleet.getSpec().getAutoscaling().setMinReplicas(3);
 
-    assertThat(ReplicasHandover.startingCount(withReplicas(5), fleet)).isEqualTo(5);
-    assertThat(ReplicasHandover.startingCount(withReplicas(0), fleet))
+    assertThat(ReplicasHandover.startingCount(withReplicas(5), TestFleets.effective(fleet)))
+        .isEqualTo(5);
+    assertThat(ReplicasHandover.startingCount(withReplicas(0), TestFleets.effective(fleet)))
         .as("resuming a suspended Cpu fleet: an HPA would leave 0 alone")
         .isEqualTo(3);
   }

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nexomatic.operator.model.AuthMethod;
 import io.nexomatic.operator.model.EntraIdSpec;
+import io.nexomatic.operator.testing.TestFleets;
 import org.junit.jupiter.api.Test;
 
 class ServiceAccountDependentTest {
 
   @Test
   void givesClientSecretFleetsNoApiToken() {
-    var account = ServiceAccountDependent.build(pythonFleet());
+    var account = ServiceAccountDependent.build(pythonFleet(), TestFleets.effective(pythonFleet()));
 
     assertThat(account.getMetadata().getName()).isEqualTo("python");
     assertThat(account.getAutomountServiceAccountToken()).isFalse();
@@ -27,7 +28,7 @@ class ServiceAccountDependentTest {
     entra.setClientId("66666666-7777-4888-9999-000000000000");
     fleet.getSpec().getAuth().setEntraId(entra);
 
-    var account = ServiceAccountDependent.build(fleet);
+    var account = ServiceAccountDependent.build(fleet, TestFleets.effective(fleet));
 
     assertThat(account.getAutomountServiceAccountToken()).isTrue();
     assertThat(account.getMetadata().getAnnotations())

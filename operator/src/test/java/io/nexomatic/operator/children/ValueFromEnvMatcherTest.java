@@ -60,7 +60,7 @@ class ValueFromEnvMatcherTest {
         .withNewTemplate()
         .withNewSpec()
         .addNewContainer()
-        .withName(DeploymentDependent.CONTAINER_NAME)
+        .withName(SinkPodTemplate.CONTAINER_NAME)
         .withEnv(env)
         .endContainer()
         .endSpec()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nexomatic.operator.children.DerivedCredentials;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.testing.TestFleets;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +31,7 @@ class GrpcHubQueueSourceTest {
 
   @Test
   void fleetsNamingTheSameHubShareOneEndpointAndTlsSettingsMakeADifferentOne() {
-    var plain = TestFleets.pythonFleet().getSpec().getHub();
+    var plain = EffectiveFleet.of(TestFleets.pythonFleet().getSpec());
     var a = HubEndpoint.of(plain, "sinks", Optional.of(new byte[] {1, 2}));
     var b = HubEndpoint.of(plain, "other", Optional.empty());
     assertThat(a).as("a CA bundle means nothing without TLS").isEqualTo(b);
@@ -41,16 +42,18 @@ class GrpcHubQueueSourceTest {
   @Test
   void aBareServiceNameIsTheServiceInTheFleetsNamespaceAsItsSinksResolveIt() {
     // The operator's pod lives in another namespace: its own search path would miss the Service.
-    var hub = TestFleets.pythonFleet().getSpec().getHub();
+    var spec = TestFleets.pythonFleet().getSpec();
+    var fleet = EffectiveFleet.of(spec);
+    var hub = spec.getHub();
     hub.setHost("nexomatic-hub");
-    var endpoint = HubEndpoint.of(hub, "sinks", Optional.empty());
+    var endpoint = HubEndpoint.of(fleet, "sinks", Optional.empty());
     assertThat(endpoint.host()).isEqualTo("nexomatic-hub.sinks.svc");
     assertThat(endpoint.serverName()).as("the authority the sinks send").contains("nexomatic-hub");
-    assertThat(HubEndpoint.of(hub, "other", Optional.empty())).isNotEqualTo(endpoint);
+    assertThat(HubEndpoint.of(fleet, "other", Optional.empty())).isNotEqualTo(endpoint);
 
     for (String unchanged : new String[] {"hub.example.com", "10.0.0.7", "localhost", "::1"}) {
       hub.setHost(unchanged);
-      assertThat(HubEndpoint.of(hub, "sinks", Optional.empty()).host()).isEqualTo(unchanged);
+      assertThat(HubEndpoint.of(fleet, "sinks", Optional.empty()).host()).isEqualTo(unchanged);
     }
   }
 }

@@ -17,7 +17,8 @@ class HubObservationTest {
   private static final Instant AT = Instant.parse("2026-12-02T12:00:00Z");
   private static final HubTarget TARGET =
       HubTarget.of(
-          TestFleets.pythonFleet(), TestFleets.inputs(OptionalInt.empty(), "s").credentials());
+          TestFleets.pythonFleet(),
+          TestFleets.inputs(TestFleets.pythonFleet(), OptionalInt.empty(), "s").credentials());
 
   private static HubQueueView queued(long tasks) {
     return new HubQueueView(tasks, 0, 1, 0, Map.of());

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.nexomatic.operator.validation.SinkFleetValidator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -88,27 +87,24 @@ class SinkFleetCrdTest {
     assertThat(spec.getXKubernetesValidations())
         .extracting(ValidationRule::getRule)
         .containsExactly(
-            SinkFleetValidator.GRACE_ABOVE_DRAIN_RULE,
-            SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_RULE);
+            SpecRules.GRACE_ABOVE_DRAIN_RULE, SpecRules.NETWORK_POLICY_NEEDS_HUB_PEERS_RULE);
     assertThat(spec.getProperties().get("auth").getXKubernetesValidations())
         .extracting(ValidationRule::getRule, ValidationRule::getMessage)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(
-                SinkFleetValidator.CLIENT_SECRET_REQUIRED_RULE,
-                SinkFleetValidator.CLIENT_SECRET_REQUIRED_MESSAGE),
+                SpecRules.CLIENT_SECRET_REQUIRED_RULE, SpecRules.CLIENT_SECRET_REQUIRED_MESSAGE),
             org.assertj.core.groups.Tuple.tuple(
-                SinkFleetValidator.ENTRA_ID_REQUIRED_RULE,
-                SinkFleetValidator.ENTRA_ID_REQUIRED_MESSAGE));
+                SpecRules.ENTRA_ID_REQUIRED_RULE, SpecRules.ENTRA_ID_REQUIRED_MESSAGE));
     assertThat(spec.getProperties().get("tenant").getXKubernetesValidations())
         .extracting(ValidationRule::getRule)
-        .containsExactly(SinkFleetValidator.TENANT_UUID_REQUIRED_RULE);
+        .containsExactly(SpecRules.TENANT_UUID_REQUIRED_RULE);
     assertThat(spec.getProperties().get("autoscaling").getXKubernetesValidations())
         .extracting(ValidationRule::getRule)
         .containsExactlyInAnyOrder(
-            SinkFleetValidator.MIN_NOT_ABOVE_MAX_RULE,
-            SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_RULE,
-            SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
-            SinkFleetValidator.SCHEDULES_ONLY_IN_BACKLOG_RULE);
+            SpecRules.MIN_NOT_ABOVE_MAX_RULE,
+            SpecRules.CPU_MIN_AT_LEAST_ONE_RULE,
+            SpecRules.CPU_STABILIZATION_WITHIN_HPA_LIMIT_RULE,
+            SpecRules.SCHEDULES_ONLY_IN_BACKLOG_RULE);
   }
 
   @Test

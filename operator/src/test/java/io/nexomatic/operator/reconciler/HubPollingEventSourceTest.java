@@ -38,7 +38,7 @@ class HubPollingEventSourceTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final DerivedCredentials CREDENTIALS =
-      TestFleets.inputs(OptionalInt.empty(), "s").credentials();
+      TestFleets.inputs(TestFleets.pythonFleet(), OptionalInt.empty(), "s").credentials();
 
   private final List<Event> reconciles = new CopyOnWriteArrayList<>();
   private HubPollingEventSource source;

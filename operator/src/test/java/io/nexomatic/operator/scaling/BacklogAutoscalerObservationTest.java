@@ -51,7 +51,7 @@ class BacklogAutoscalerObservationTest {
   }
 
   private static HubTarget target(SinkFleet fleet) {
-    return HubTarget.of(fleet, TestFleets.inputs(OptionalInt.empty(), "s").credentials());
+    return HubTarget.of(fleet, TestFleets.inputs(fleet, OptionalInt.empty(), "s").credentials());
   }
 
   private static HubQueueView queued(long tasks) {
@@ -59,7 +59,7 @@ class BacklogAutoscalerObservationTest {
   }
 
   private BacklogAutoscaler.Outcome evaluate(SinkFleet fleet, HubObservation observation) {
-    return autoscaler.evaluate(fleet, observation, Optional.empty());
+    return autoscaler.evaluate(fleet, TestFleets.effective(fleet), observation, Optional.empty());
   }
 
   @Test
@@ -179,6 +179,7 @@ class BacklogAutoscalerObservationTest {
     assertThat(target.toString()).isEqualTo("http://hub.nexomatic.svc:50051");
     assertThat(target)
         .isNotEqualTo(
-            HubTarget.of(fleet, TestFleets.inputs(OptionalInt.empty(), "rotated").credentials()));
+            HubTarget.of(
+                fleet, TestFleets.inputs(fleet, OptionalInt.empty(), "rotated").credentials()));
   }
 }

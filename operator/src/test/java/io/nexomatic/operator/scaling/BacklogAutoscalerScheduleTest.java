@@ -70,7 +70,7 @@ class BacklogAutoscalerScheduleTest {
 
   /** The Hub read by the poller at {@code at}, then decided on at the same instant. */
   private BacklogAutoscaler.Outcome evaluate(SinkFleet fleet, Instant at) {
-    var credentials = TestFleets.inputs(OptionalInt.empty(), "s").credentials();
+    var credentials = TestFleets.inputs(fleet, OptionalInt.empty(), "s").credentials();
     var target = HubTarget.of(fleet, credentials);
     HubObservation observation;
     try {
@@ -79,7 +79,7 @@ class BacklogAutoscalerScheduleTest {
       observation = HubObservation.failure(target, e, at);
     }
     return new BacklogAutoscaler(Clock.fixed(at, ZoneOffset.UTC))
-        .evaluate(fleet, observation, Optional.empty());
+        .evaluate(fleet, TestFleets.effective(fleet), observation, Optional.empty());
   }
 
   @Test

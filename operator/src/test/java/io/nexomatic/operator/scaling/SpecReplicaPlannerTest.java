@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nexomatic.operator.model.AutoscalingMode;
 import io.nexomatic.operator.model.SinkFleetStatus;
+import io.nexomatic.operator.testing.TestFleets;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class SpecReplicaPlannerTest {
 
   @Test
   void followsSpecReplicasWithoutAutoscaling() {
-    assertThat(planner.desiredReplicas(pythonFleet())).isEqualTo(OptionalInt.of(2));
+    assertThat(planner.desiredReplicas(pythonFleet(), TestFleets.effective(pythonFleet())))
+        .isEqualTo(OptionalInt.of(2));
   }
 
   @Test
@@ -22,7 +24,7 @@ class SpecReplicaPlannerTest {
     var fleet = pythonFleet();
     fleet.getSpec().getAutoscaling().setMode(AutoscalingMode.CPU);
 
-    assertThat(planner.desiredReplicas(fleet)).isEmpty();
+    assertThat(planner.desiredReplicas(fleet, TestFleets.effective(fleet))).isEmpty();
   }
 
   @Test
@@ -31,7 +33,8 @@ class SpecReplicaPlannerTest {
     fleet.getSpec().getAutoscaling().setMode(AutoscalingMode.CPU);
     fleet.getSpec().setSuspend(true);
 
-    assertThat(planner.desiredReplicas(fleet)).isEqualTo(OptionalInt.of(0));
+    assertThat(planner.desiredReplicas(fleet, TestFleets.effective(fleet)))
+        .isEqualTo(OptionalInt.of(0));
   }
 
   @Test
@@ -40,7 +43,8 @@ class SpecReplicaPlannerTest {
     fleet.getSpec().getAutoscaling().setMode(AutoscalingMode.BACKLOG);
     fleet.getSpec().getAutoscaling().setMinReplicas(3);
 
-    assertThat(planner.desiredReplicas(fleet)).isEqualTo(OptionalInt.of(3));
+    assertThat(planner.desiredReplicas(fleet, TestFleets.effective(fleet)))
+        .isEqualTo(OptionalInt.of(3));
   }
 
   @Test
@@ -52,9 +56,11 @@ class SpecReplicaPlannerTest {
     var status = new SinkFleetStatus();
     status.setDesiredReplicas(3);
     fleet.setStatus(status);
-    assertThat(planner.desiredReplicas(fleet)).isEqualTo(OptionalInt.of(3));
+    assertThat(planner.desiredReplicas(fleet, TestFleets.effective(fleet)))
+        .isEqualTo(OptionalInt.of(3));
 
     status.setDesiredReplicas(9);
-    assertThat(planner.desiredReplicas(fleet)).isEqualTo(OptionalInt.of(4));
+    assertThat(planner.desiredReplicas(fleet, TestFleets.effective(fleet)))
+        .isEqualTo(OptionalInt.of(4));
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.nexomatic.operator.children.DerivedCredentials;
 import io.nexomatic.operator.children.FleetInputs;
+import io.nexomatic.operator.fleet.EffectiveFleet;
 import io.nexomatic.operator.model.AuthSpec;
 import io.nexomatic.operator.model.HubSpec;
 import io.nexomatic.operator.model.SecretKeyRef;
@@ -80,15 +81,21 @@ public final class TestFleets {
         .build();
   }
 
-  /** Inputs as the reconciler would resolve them for a client secret {@code value}. */
-  public static FleetInputs inputs(OptionalInt replicas, String clientSecret) {
+  /** Inputs as the reconciler would resolve them for {@code fleet} and a client secret. */
+  public static FleetInputs inputs(SinkFleet fleet, OptionalInt replicas, String clientSecret) {
     return new FleetInputs(
+        effective(fleet),
         replicas,
         new DerivedCredentials(
             Map.of(
                 DerivedCredentials.CLIENT_SECRET_KEY,
                 clientSecret.getBytes(StandardCharsets.UTF_8)),
             null));
+  }
+
+  /** {@code fleet}'s spec with its defaults applied, as the reconciler computes it. */
+  public static EffectiveFleet effective(SinkFleet fleet) {
+    return EffectiveFleet.of(fleet.getSpec());
   }
 
   /** The fleet's condition of {@code type}; fails when the status lacks it. */

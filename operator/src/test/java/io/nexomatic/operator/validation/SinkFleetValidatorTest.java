@@ -10,6 +10,7 @@ import io.nexomatic.operator.model.CapacityScheduleSpec;
 import io.nexomatic.operator.model.FallbackPolicy;
 import io.nexomatic.operator.model.SecretKeyRef;
 import io.nexomatic.operator.model.SinkFleetSpec;
+import io.nexomatic.operator.model.SpecRules;
 import io.nexomatic.operator.model.TenantSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class SinkFleetValidatorTest {
     assertThat(SinkFleetValidator.validate(spec))
         .containsExactly(
             new SpecViolation(
-                "spec.auth.clientSecretRef", SinkFleetValidator.CLIENT_SECRET_REQUIRED_MESSAGE));
+                "spec.auth.clientSecretRef", SpecRules.CLIENT_SECRET_REQUIRED_MESSAGE));
   }
 
   @Test
@@ -43,7 +44,7 @@ class SinkFleetValidatorTest {
 
     assertThat(SinkFleetValidator.validate(spec))
         .containsExactly(
-            new SpecViolation("spec.auth.entraId", SinkFleetValidator.ENTRA_ID_REQUIRED_MESSAGE));
+            new SpecViolation("spec.auth.entraId", SpecRules.ENTRA_ID_REQUIRED_MESSAGE));
   }
 
   @Test
@@ -55,7 +56,7 @@ class SinkFleetValidatorTest {
 
     assertThat(SinkFleetValidator.validate(spec))
         .containsExactly(
-            new SpecViolation("spec.tenant.uuid", SinkFleetValidator.TENANT_UUID_REQUIRED_MESSAGE));
+            new SpecViolation("spec.tenant.uuid", SpecRules.TENANT_UUID_REQUIRED_MESSAGE));
   }
 
   @Test
@@ -77,7 +78,7 @@ class SinkFleetValidatorTest {
 
     assertThat(SinkFleetValidator.validate(spec))
         .extracting(SpecViolation::message)
-        .containsExactly(SinkFleetValidator.CPU_MIN_AT_LEAST_ONE_MESSAGE);
+        .containsExactly(SpecRules.CPU_MIN_AT_LEAST_ONE_MESSAGE);
   }
 
   @Test
@@ -92,7 +93,7 @@ class SinkFleetValidatorTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
                 "spec.autoscaling.scaleDownStabilizationSeconds",
-                SinkFleetValidator.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
+                SpecRules.CPU_STABILIZATION_WITHIN_HPA_LIMIT_MESSAGE));
   }
 
   @Test
@@ -113,8 +114,7 @@ class SinkFleetValidatorTest {
     assertThat(SinkFleetValidator.validate(spec))
         .containsExactly(
             new SpecViolation(
-                "spec.terminationGracePeriodSeconds",
-                SinkFleetValidator.GRACE_ABOVE_DRAIN_MESSAGE));
+                "spec.terminationGracePeriodSeconds", SpecRules.GRACE_ABOVE_DRAIN_MESSAGE));
   }
 
   @Test
@@ -154,8 +154,7 @@ class SinkFleetValidatorTest {
           .as(host)
           .containsExactly(
               new SpecViolation(
-                  "spec.networkPolicy.hubPeers",
-                  SinkFleetValidator.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE));
+                  "spec.networkPolicy.hubPeers", SpecRules.NETWORK_POLICY_NEEDS_HUB_PEERS_MESSAGE));
     }
     for (String host : List.of("hub.example.com", "10.0.0.5", "fd00::5")) {
       var spec = spec();

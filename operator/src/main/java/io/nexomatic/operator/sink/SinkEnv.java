@@ -1,4 +1,4 @@
-package io.nexomatic.operator.children;
+package io.nexomatic.operator.sink;
 
 import java.util.List;
 
