@@ -22,14 +22,12 @@ import io.nexomatic.operator.scaling.SpecReplicaPlanner;
 import io.nexomatic.operator.testing.RealControlPlane;
 import io.nexomatic.operator.testing.TestingMetrics;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,10 +45,14 @@ class ChartOnRealClusterIT {
     try (var cluster = RealControlPlane.withControllers();
         KubernetesClient admin = cluster.client();
         var hubChannels = new HubChannels()) {
-      try (Stream<Path> crds = Files.list(Repo.CHART.resolve("crds"))) {
-        for (Path crd : crds.toList()) {
-          admin.load(Files.newInputStream(crd)).serverSideApply();
-        }
+      List<JsonNode> rendered = Chart.template();
+      // Helm applies the CRD (a template of the chart) before the objects that need it.
+      for (JsonNode crd : Chart.ofKind(rendered, "CustomResourceDefinition")) {
+        admin
+            .resource(Serialization.unmarshal(crd.toString(), HasMetadata.class))
+            .fieldManager("helm")
+            .forceConflicts()
+            .serverSideApply();
       }
       await()
           .atMost(Duration.ofMinutes(2))
@@ -66,7 +68,6 @@ class ChartOnRealClusterIT {
                   .build())
           .serverSideApply();
 
-      List<JsonNode> rendered = Chart.template();
       for (JsonNode object : rendered) {
         HasMetadata item = Serialization.unmarshal(object.toString(), HasMetadata.class);
         if (item.getMetadata().getNamespace() == null && isNamespaced(object)) {

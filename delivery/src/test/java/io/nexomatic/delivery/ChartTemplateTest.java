@@ -20,6 +20,7 @@ class ChartTemplateTest {
     assertThat(Chart.names(objects))
         .containsExactlyInAnyOrder(
             "ServiceAccount/" + FULLNAME,
+            "CustomResourceDefinition/sinkfleets.sinks.nexomatic.io",
             "ClusterRole/" + FULLNAME,
             "ClusterRoleBinding/" + FULLNAME,
             "Role/" + FULLNAME + "-leader-election",

@@ -65,6 +65,7 @@ class ExamplesTest {
             "examples/backlog-autoscaling.yaml#python-backlog",
             "examples/cpu-autoscaling.yaml#python-cpu",
             "examples/ephemeral.yaml#python-ephemeral",
+            "examples/flux/fleets/python.yaml#python-gitops",
             "examples/scheduled-capacity.yaml#python-office-hours",
             "examples/pinned-tenant.yaml#python-acme",
             "examples/pwsh-fleet.yaml#pwsh",
