@@ -2,7 +2,7 @@ package io.nexomatic.bench;
 
 import io.grpc.ManagedChannel;
 import io.nexomatic.hub.HubConfig;
-import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.MemoryOnlyJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;

@@ -3,7 +3,7 @@ package io.nexomatic.bench;
 import static io.nexomatic.hub.testing.TestCredentials.BASE_SECRET;
 
 import io.nexomatic.hub.HubConfig;
-import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import java.io.IOException;

@@ -18,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.ScriptedSink;
 import io.nexomatic.hub.testing.TestCredentials;

@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.MetadataUtils;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.MemoryOnlyJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.protocol.ProtocolMetadata;

@@ -8,6 +8,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.nexomatic.hub.cli.HubCli;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.ScriptedSink;
 import io.nexomatic.hub.testing.TestCredentials;

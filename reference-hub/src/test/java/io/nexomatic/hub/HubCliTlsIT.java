@@ -4,6 +4,7 @@ import static io.nexomatic.hub.testing.TestCredentials.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nexomatic.hub.cli.HubCli;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.testing.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;

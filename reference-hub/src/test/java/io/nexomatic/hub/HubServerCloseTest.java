@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.ScriptedSink;
 import io.nexomatic.hub.testing.TestCredentials;

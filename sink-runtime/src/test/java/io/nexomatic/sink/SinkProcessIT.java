@@ -9,7 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.nexomatic.hub.HubConfig;
-import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.H2TaskJournal;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.ScriptedSink;

@@ -3,7 +3,7 @@ package io.nexomatic.operator.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.hub.testing.TestPki;
 import io.nexomatic.operator.children.DerivedCredentials;

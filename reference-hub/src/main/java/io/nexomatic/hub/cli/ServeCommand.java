@@ -2,10 +2,10 @@ package io.nexomatic.hub.cli;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.nexomatic.hub.HubConfig;
-import io.nexomatic.hub.HubServer;
 import io.nexomatic.hub.auth.Credentials;
 import io.nexomatic.hub.auth.CredentialsFile;
 import io.nexomatic.hub.auth.CredentialsWatcher;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.H2TaskJournal;
 import io.nexomatic.hub.store.TaskJournal;
 import java.io.File;

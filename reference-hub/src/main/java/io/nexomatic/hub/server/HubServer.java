@@ -1,4 +1,4 @@
-package io.nexomatic.hub;
+package io.nexomatic.hub.server;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -7,6 +7,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.auth.AuthInterceptor;
 import io.nexomatic.hub.auth.Authenticator;
 import io.nexomatic.hub.auth.Credentials;

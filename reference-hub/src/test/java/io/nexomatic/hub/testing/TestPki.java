@@ -1,7 +1,7 @@
 package io.nexomatic.hub.testing;
 
 import io.nexomatic.hub.HubConfig;
-import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.TaskJournal;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.StatusException;
 import io.nexomatic.hub.HubConfig;
-import io.nexomatic.hub.HubServer;
+import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.H2TaskJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.protocol.v1.AttemptRecord;
