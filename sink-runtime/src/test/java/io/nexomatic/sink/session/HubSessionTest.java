@@ -10,6 +10,7 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusException;
@@ -123,6 +124,11 @@ class HubSessionTest {
   private CompletableFuture<Integer> startSink(
       SessionSettings settings, SinkCallCredentials credentials, ClientInterceptor... more) {
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    // Connected before the sink starts: on an idle channel the first call waits for the transport
+    // and then starts on gRPC's own thread, outside the hand-moved loop, which could meanwhile run
+    // the clock past every deadline (CI saw the wrong-secret test end after 22 ms real time).
+    channel.getState(true);
+    await().atMost(WAIT).until(() -> channel.getState(false) == ConnectivityState.READY);
     Channel c = credentials.attachTo(ClientInterceptors.intercept(channel, more));
     session = new HubSession(settings, c, executor, new HubSession.Listener() {}, loop);
     return session.start();
