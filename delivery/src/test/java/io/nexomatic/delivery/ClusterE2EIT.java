@@ -129,6 +129,21 @@ class ClusterE2EIT {
     docker.ok("build", "-t", SINK_IMAGE, context.toString());
   }
 
+  /** Each backlog pod's pod-deletion-cost annotation ("null" when it has none). */
+  private Map<String, String> deletionCosts() {
+    return fleetPods(BACKLOG_FLEET).stream()
+        .collect(
+            Collectors.toMap(
+                p -> p.getMetadata().getName(),
+                p ->
+                    String.valueOf(
+                        p.getMetadata().getAnnotations() == null
+                            ? null
+                            : p.getMetadata()
+                                .getAnnotations()
+                                .get("controller.kubernetes.io/pod-deletion-cost"))));
+  }
+
   private void installOperator() {
     new Helm(Repo.CHART)
         .install()
@@ -394,29 +409,20 @@ class ClusterE2EIT {
     // backlog has stayed low for the stabilization window, and the ReplicaSet controller picks.
     setMinReplicas(0);
     // The operator ranks the pods as soon as it holds the scale-down, a whole stabilization window
-    // before the ReplicaSet controller sees the smaller count.
-    Map<String, String> costs =
-        await()
-            .atMost(Duration.ofMinutes(1))
-            .until(
-                () ->
-                    fleetPods(BACKLOG_FLEET).stream()
-                        .collect(
-                            Collectors.toMap(
-                                p -> p.getMetadata().getName(),
-                                p ->
-                                    String.valueOf(
-                                        p.getMetadata().getAnnotations() == null
-                                            ? null
-                                            : p.getMetadata()
-                                                .getAnnotations()
-                                                .get(
-                                                    "controller.kubernetes.io/pod-deletion-cost")))),
-                c -> c.size() == 6 && !c.containsValue("null"));
-    assertThat(costs)
-        .as("pod-deletion-cost: each pod's running tasks, idle pods 0")
-        .allSatisfy(
-            (pod, cost) -> assertThat(Integer.parseInt(cost)).isEqualTo(held.getOrDefault(pod, 0)));
+    // before the ReplicaSet controller sees the smaller count. It ranks from its latest Hub
+    // reading,
+    // which may be up to a poll interval older than a task's start, so the costs are awaited until
+    // they match what each pod runs (CI once read a busy pod's cost from the reading before).
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(deletionCosts())
+                    .as("pod-deletion-cost: each pod's running tasks, idle pods 0")
+                    .hasSize(6)
+                    .allSatisfy(
+                        (pod, cost) ->
+                            assertThat(cost).isEqualTo(String.valueOf(held.getOrDefault(pod, 0)))));
     // What the ReplicaSet controller ranks by, seen on each poll until it acts: readiness comes
     // before pod-deletion-cost in its order, so a failure says which of the two decided.
     List<String> seen = new ArrayList<>();
