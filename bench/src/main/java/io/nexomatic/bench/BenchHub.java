@@ -14,6 +14,7 @@ import io.nexomatic.sink.config.SinkConfigLoader;
 import io.nexomatic.sink.exec.TaskExecutor;
 import io.nexomatic.sink.session.HubSession;
 import io.nexomatic.sink.session.SessionSettings;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -128,7 +129,8 @@ final class BenchHub implements AutoCloseable {
                 }
               }
             },
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            OpenTelemetry.noop());
     session.start();
     ready.get(30, TimeUnit.SECONDS);
   }

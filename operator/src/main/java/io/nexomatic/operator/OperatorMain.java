@@ -9,6 +9,7 @@ import io.nexomatic.operator.hub.GrpcHubQueueSource;
 import io.nexomatic.operator.hub.HubChannels;
 import io.nexomatic.operator.hub.HubObservation;
 import io.nexomatic.operator.scaling.SpecReplicaPlanner;
+import io.nexomatic.protocol.tracing.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -63,7 +64,9 @@ public final class OperatorMain {
             new SpecReplicaPlanner(),
             new GrpcHubQueueSource(hubChannels, HUB_READ_DEADLINE),
             Clock.systemUTC(),
-            new LeaseLoss(() -> new Thread(() -> exit(1), "lease-lost-exit").start()));
+            new LeaseLoss(() -> new Thread(() -> exit(1), "lease-lost-exit").start()),
+            // Scale-decision spans only with OTEL_EXPORTER_OTLP_ENDPOINT set (docs/tracing.md).
+            Telemetry.fromEnvironment(System.getenv(), "nexomatic-operator"));
     var health = new HealthServer(settings.httpPort(), operator::getRuntimeInfo, registry);
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()

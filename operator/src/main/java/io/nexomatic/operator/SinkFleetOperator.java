@@ -13,6 +13,8 @@ import io.nexomatic.operator.reconciler.SinkFleetReconciler;
 import io.nexomatic.operator.scaling.BacklogAutoscaler;
 import io.nexomatic.operator.scaling.EphemeralScaler;
 import io.nexomatic.operator.scaling.ReplicaPlanner;
+import io.nexomatic.operator.scaling.ScaleTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -54,6 +56,27 @@ public final class SinkFleetOperator {
       HubQueueSource hubQueues,
       Clock clock,
       LeaseLoss leaseLoss) {
+    return create(
+        client,
+        settings,
+        metrics,
+        replicaPlanner,
+        hubQueues,
+        clock,
+        leaseLoss,
+        OpenTelemetry.noop());
+  }
+
+  /** As above, with a span per scale decision to {@code openTelemetry} (docs/tracing.md). */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Metrics metrics,
+      ReplicaPlanner replicaPlanner,
+      HubQueueSource hubQueues,
+      Clock clock,
+      LeaseLoss leaseLoss,
+      OpenTelemetry openTelemetry) {
     return createWithHubReader(
         client,
         settings,
@@ -61,7 +84,8 @@ public final class SinkFleetOperator {
         replicaPlanner,
         new HubPollingEventSource(hubQueues, clock),
         clock,
-        leaseLoss);
+        leaseLoss,
+        openTelemetry);
   }
 
   /**
@@ -76,6 +100,26 @@ public final class SinkFleetOperator {
       FleetHubReader hubReader,
       Clock clock,
       LeaseLoss leaseLoss) {
+    return createWithHubReader(
+        client,
+        settings,
+        metrics,
+        replicaPlanner,
+        hubReader,
+        clock,
+        leaseLoss,
+        OpenTelemetry.noop());
+  }
+
+  private static Operator createWithHubReader(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Metrics metrics,
+      ReplicaPlanner replicaPlanner,
+      FleetHubReader hubReader,
+      Clock clock,
+      LeaseLoss leaseLoss,
+      OpenTelemetry openTelemetry) {
     var operator =
         new Operator(
             overrider -> {
@@ -105,7 +149,7 @@ public final class SinkFleetOperator {
     var reconciler =
         new SinkFleetReconciler(
             replicaPlanner,
-            new BacklogAutoscaler(clock),
+            new BacklogAutoscaler(clock, new ScaleTracing(openTelemetry)),
             new EphemeralScaler(clock),
             new KubernetesFleetEvents(client, clock, settings.identity()),
             clock,

@@ -1,5 +1,6 @@
 package io.nexomatic.hub;
 
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -21,6 +22,7 @@ import java.time.Duration;
  * @param maxPayloadBytes largest accepted payload
  * @param tickInterval how often timers (offers, leases, liveness) are checked
  * @param clock the time source
+ * @param openTelemetry where the Hub's spans go (docs/tracing.md); the API's no-op by default
  */
 public record HubConfig(
     Duration heartbeatInterval,
@@ -36,7 +38,8 @@ public record HubConfig(
     int maxResultMessageBytes,
     int maxPayloadBytes,
     Duration tickInterval,
-    Clock clock) {
+    Clock clock,
+    OpenTelemetry openTelemetry) {
 
   /** Production-like defaults. */
   public static HubConfig defaults() {
@@ -65,6 +68,7 @@ public record HubConfig(
     b.maxPayloadBytes = maxPayloadBytes;
     b.tickInterval = tickInterval;
     b.clock = clock;
+    b.openTelemetry = openTelemetry;
     return b;
   }
 
@@ -84,6 +88,7 @@ public record HubConfig(
     private int maxPayloadBytes = 1024 * 1024;
     private Duration tickInterval = Duration.ofMillis(100);
     private Clock clock = Clock.systemUTC();
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder() {}
 
@@ -138,6 +143,11 @@ public record HubConfig(
       return this;
     }
 
+    public Builder openTelemetry(OpenTelemetry o) {
+      openTelemetry = o;
+      return this;
+    }
+
     public HubConfig build() {
       return new HubConfig(
           heartbeatInterval,
@@ -153,7 +163,8 @@ public record HubConfig(
           maxResultMessageBytes,
           maxPayloadBytes,
           tickInterval,
-          clock);
+          clock,
+          openTelemetry);
     }
   }
 }

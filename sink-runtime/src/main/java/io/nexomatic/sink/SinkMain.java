@@ -1,5 +1,6 @@
 package io.nexomatic.sink;
 
+import io.nexomatic.protocol.tracing.Telemetry;
 import io.nexomatic.sink.config.ConfigException;
 import io.nexomatic.sink.config.SettingSyntax;
 import io.nexomatic.sink.config.SinkConfig;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class SinkMain {
   /** Exit code for an invalid configuration. */
   public static final int EXIT_CONFIG = 2;
+
+  /** The service name of the sink's spans unless OTEL_SERVICE_NAME says otherwise. */
+  static final String SERVICE_NAME = "nexomatic-sink";
 
   private static final Duration DEFAULT_PROBE_MAX_AGE = Duration.ofSeconds(30);
   private static final String USAGE =
@@ -70,7 +74,8 @@ public final class SinkMain {
     // SinkConfig's toString shows secrets as ***.
     log.info("starting sink {} with {}", config.clientId(), config);
     try (TaskExecutor executor = TaskExecutors.forConfig(config, env)) {
-      return SinkRuntime.run(config, executor);
+      // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set; else the no-op (docs/tracing.md).
+      return SinkRuntime.run(config, executor, Telemetry.fromEnvironment(env, SERVICE_NAME));
     } catch (RuntimeException e) {
       log.error("sink stopped: {}", e.getMessage(), e);
       return 1;

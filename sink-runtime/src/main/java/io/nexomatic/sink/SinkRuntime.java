@@ -13,6 +13,7 @@ import io.nexomatic.sink.session.EntraIdTokenSource;
 import io.nexomatic.sink.session.HubSession;
 import io.nexomatic.sink.session.SessionSettings;
 import io.nexomatic.sink.session.SinkCallCredentials;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -55,7 +56,7 @@ public final class SinkRuntime {
    * SIGTERM a shutdown hook drains the session (bounded by the drain timeout, the kill grace and a
    * few seconds) and then waits for the main thread to clean up and exit with that code.
    */
-  public static int run(SinkConfig config, TaskExecutor executor) {
+  public static int run(SinkConfig config, TaskExecutor executor, OpenTelemetry openTelemetry) {
     ManagedChannel channel = channel(config);
     ReadinessFile ready = new ReadinessFile(config.readinessFile());
     ReadinessFile alive = new ReadinessFile(config.livenessFile());
@@ -90,7 +91,8 @@ public final class SinkRuntime {
                 channel.enterIdle();
               }
             },
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            openTelemetry);
     CompletableFuture<Integer> exit = session.start();
     Duration drainBound = config.drainTimeout().plus(config.killGrace()).plusSeconds(5);
     Thread drainHook =

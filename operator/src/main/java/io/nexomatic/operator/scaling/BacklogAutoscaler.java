@@ -13,6 +13,7 @@ import io.nexomatic.operator.model.SinkFleet;
 import io.nexomatic.operator.model.SinkFleetStatus;
 import io.nexomatic.operator.schedule.CapacitySchedules;
 import io.nexomatic.operator.schedule.CronExpression;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -43,9 +44,16 @@ public final class BacklogAutoscaler {
   public static final String AWAITING_READING = "AwaitingHubReading";
 
   private final Clock clock;
+  private final ScaleTracing tracing;
 
   public BacklogAutoscaler(Clock clock) {
+    this(clock, new ScaleTracing(OpenTelemetry.noop()));
+  }
+
+  /** As above, with a span for each decision that changes a fleet's count. */
+  public BacklogAutoscaler(Clock clock, ScaleTracing tracing) {
     this.clock = clock;
+    this.tracing = tracing;
   }
 
   /**
@@ -181,32 +189,46 @@ public final class BacklogAutoscaler {
           message = message + ", raised to " + min + floorNote;
         }
       }
-      return new Outcome(
-          replicas,
-          Optional.empty(),
-          pending,
-          replicas != current ? stamp : lastScaleTime,
-          false,
-          reading.reason(),
-          message,
-          replicas != current
-              ? "scaled from " + current + " to " + replicas + ": " + message
-              : null,
-          poll,
-          activeSchedule);
+      return traced(
+          fleet,
+          current,
+          new Outcome(
+              replicas,
+              Optional.empty(),
+              pending,
+              replicas != current ? stamp : lastScaleTime,
+              false,
+              reading.reason(),
+              message,
+              replicas != current
+                  ? "scaled from " + current + " to " + replicas + ": " + message
+                  : null,
+              poll,
+              activeSchedule));
     }
     HubQueueView view = reading.view().orElseThrow();
     var decision = BacklogPolicy.decide(view.demand(), bounds, current, pending, now);
-    return new Outcome(
-        decision.replicas(),
-        Optional.of(view),
-        decision.pending(),
-        decision.scaled() ? stamp : lastScaleTime,
-        true,
-        READING_BACKLOG,
-        decision.explanation() + floorNote,
-        decision.scaled() ? decision.explanation() + floorNote : null,
-        poll,
-        activeSchedule);
+    return traced(
+        fleet,
+        current,
+        new Outcome(
+            decision.replicas(),
+            Optional.of(view),
+            decision.pending(),
+            decision.scaled() ? stamp : lastScaleTime,
+            true,
+            READING_BACKLOG,
+            decision.explanation() + floorNote,
+            decision.scaled() ? decision.explanation() + floorNote : null,
+            poll,
+            activeSchedule));
+  }
+
+  /** Records a decision that changes the count (one that keeps it is not a scale event). */
+  private Outcome traced(SinkFleet fleet, int current, Outcome outcome) {
+    if (outcome.replicas() != current) {
+      tracing.scaled(fleet, current, outcome.replicas(), outcome.reason(), outcome.message());
+    }
+    return outcome;
   }
 }

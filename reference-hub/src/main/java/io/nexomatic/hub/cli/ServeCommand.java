@@ -8,6 +8,7 @@ import io.nexomatic.hub.auth.CredentialsWatcher;
 import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.H2TaskJournal;
 import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.protocol.tracing.Telemetry;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   /** How often the credentials file is checked for a change. */
   static final long RELOAD_SECONDS = 5;
+
+  /** The service name of the Hub's spans unless OTEL_SERVICE_NAME says otherwise. */
+  static final String SERVICE_NAME = "nexomatic-hub";
 
   @Option(names = "--host", defaultValue = "0.0.0.0", description = "Listen address.")
   String host;
@@ -98,6 +102,8 @@ final class ServeCommand implements Callable<Integer> {
             .offerTimeout(offerTimeout)
             .maxQueued(maxQueued)
             .defaultMaxAttempts(maxAttempts)
+            // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set; else the no-op (docs/tracing.md).
+            .openTelemetry(Telemetry.fromEnvironment(System.getenv(), SERVICE_NAME))
             .build();
     TaskJournal journal = dataDir == null ? TaskJournal.inMemory() : new H2TaskJournal(dataDir);
     NettyServerBuilder builder = HubServer.nettyBuilder(host, port);

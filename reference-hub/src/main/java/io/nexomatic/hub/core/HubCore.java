@@ -5,6 +5,7 @@ import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.auth.Principal;
 import io.nexomatic.hub.store.JournalWriteException;
 import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.tracing.TaskTracing;
 import io.nexomatic.protocol.v1.Accept;
 import io.nexomatic.protocol.v1.Backpressure;
 import io.nexomatic.protocol.v1.Decline;
@@ -71,7 +72,8 @@ public final class HubCore {
     Outbox outbox = new SessionOutbox(config);
     this.health = new JournalHealth(journal);
     this.logs = new TaskLogStore(config, journal, health);
-    this.lifecycle = new TaskLifecycle(config, journal, health, table, registry, outbox);
+    TaskTracing tracing = new TaskTracing(config.openTelemetry());
+    this.lifecycle = new TaskLifecycle(config, journal, health, table, registry, outbox, tracing);
     this.dispatcher = new Dispatcher(table, registry, lifecycle, health);
     this.sessions = new SessionLifecycle(config, table, registry, lifecycle, dispatcher, outbox);
     this.messages = new SessionMessages(config, table, lifecycle, dispatcher, outbox);

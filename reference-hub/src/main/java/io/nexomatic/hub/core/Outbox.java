@@ -6,6 +6,7 @@ import io.nexomatic.protocol.v1.ResultAck;
 import io.nexomatic.protocol.v1.ResumeDecision;
 import io.nexomatic.protocol.v1.SinkAction;
 import io.nexomatic.protocol.v1.TaskRef;
+import io.nexomatic.protocol.v1.TraceContext;
 import java.util.List;
 
 /** Everything the Hub says to a connected sink, one method per message; none of them blocks. */
@@ -13,7 +14,8 @@ interface Outbox {
   /** The session is established: its id, timings, limits and a verdict per resumed task. */
   void welcome(Session s, List<ResumeDecision> resumeDecisions);
 
-  void offer(Session s, TaskRecord t);
+  /** Offers the task's current attempt, carrying the offer span's context. */
+  void offer(Session s, TaskRecord t, TraceContext trace);
 
   void leaseGranted(Session s, TaskRef task, long leaseExpiresAtMs);
 

@@ -97,7 +97,12 @@ final class ResultJudge {
       h.setStarted(true);
     }
     lifecycle.finish(
-        t, result.getState(), result.getResultCode(), messages, result.getFinishedAtMs());
+        t,
+        result.getState(),
+        result.getResultCode(),
+        messages,
+        result.getFinishedAtMs(),
+        result.getTraceContext());
   }
 
   private static boolean recordedAttempt(TaskRecord t, int attempt) {

@@ -84,7 +84,7 @@ final class SessionMessages {
               + t.attempt
               + ")");
     } else {
-      lifecycle.lease(s, t);
+      lifecycle.lease(s, t, accept.getTraceContext());
     }
   }
 

@@ -15,6 +15,7 @@ import io.nexomatic.protocol.v1.SinkAction;
 import io.nexomatic.protocol.v1.SinkControl;
 import io.nexomatic.protocol.v1.TaskOffer;
 import io.nexomatic.protocol.v1.TaskRef;
+import io.nexomatic.protocol.v1.TraceContext;
 import io.nexomatic.protocol.v1.Welcome;
 import java.util.List;
 
@@ -47,7 +48,7 @@ final class SessionOutbox implements Outbox {
   }
 
   @Override
-  public void offer(Session s, TaskRecord t) {
+  public void offer(Session s, TaskRecord t, TraceContext trace) {
     send(
         s,
         HubMessage.newBuilder()
@@ -63,7 +64,8 @@ final class SessionOutbox implements Outbox {
                             t.spec.getPayloadJson(), t.spec.getParametersList()))
                     .setModule(t.spec.getModule())
                     .setTimeoutSeconds(t.spec.getTimeoutSeconds())
-                    .setEnqueuedAtMs(t.spec.getCreatedAtMs())));
+                    .setEnqueuedAtMs(t.spec.getCreatedAtMs())
+                    .setTraceContext(trace)));
   }
 
   @Override

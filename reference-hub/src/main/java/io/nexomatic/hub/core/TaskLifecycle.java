@@ -5,10 +5,13 @@ import io.grpc.StatusException;
 import io.nexomatic.hub.HubConfig;
 import io.nexomatic.hub.store.JournalWriteException;
 import io.nexomatic.hub.store.TaskJournal;
+import io.nexomatic.hub.tracing.TaskTracing;
+import io.nexomatic.protocol.tracing.TraceContexts;
 import io.nexomatic.protocol.v1.AttemptRecord;
 import io.nexomatic.protocol.v1.SubmitTaskRequest;
 import io.nexomatic.protocol.v1.Task;
 import io.nexomatic.protocol.v1.TaskState;
+import io.nexomatic.protocol.v1.TraceContext;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -33,6 +36,7 @@ final class TaskLifecycle {
   private final Outbox outbox;
   private final SubmitValidator validator;
   private final JournalHealth health;
+  private final TaskTracing tracing;
 
   TaskLifecycle(
       HubConfig config,
@@ -40,8 +44,10 @@ final class TaskLifecycle {
       JournalHealth health,
       TaskTable table,
       SessionRegistry registry,
-      Outbox outbox) {
+      Outbox outbox,
+      TaskTracing tracing) {
     this.config = config;
+    this.tracing = tracing;
     this.journal = journal;
     this.health = health;
     this.table = table;
@@ -71,7 +77,11 @@ final class TaskLifecycle {
                   + " tasks are queued (the Hub's limit); retry later or raise --max-queued")
           .asException();
     }
-    Task spec =
+    String id = UUID.randomUUID().toString();
+    // The submit span comes first because the task keeps its context from the start: a task whose
+    // journal write then fails leaves a submit span without a task, and the submitter retries.
+    TraceContext trace = tracing.submitted(request.getTraceContext(), id, request.getSinkType());
+    Task.Builder spec =
         Task.newBuilder()
             .setSinkType(request.getSinkType())
             .setTenantUuid(request.getTenantUuid())
@@ -85,9 +95,11 @@ final class TaskLifecycle {
                     ? config.defaultMaxAttempts()
                     : request.getMaxAttempts())
             .setClientRequestId(request.getClientRequestId())
-            .setCreatedAtMs(now())
-            .build();
-    TaskRecord t = table.add(UUID.randomUUID().toString(), spec);
+            .setCreatedAtMs(now());
+    if (TraceContexts.isPresent(trace)) {
+      spec.setTraceContext(trace); // absent rather than empty in what admins read when untraced
+    }
+    TaskRecord t = table.add(id, spec.build());
     persist(t);
     return t;
   }
@@ -99,7 +111,7 @@ final class TaskLifecycle {
     t.offerExpiresAt = now + config.offerTimeout().toMillis();
     t.updatedAt = now;
     s.credits--;
-    outbox.offer(s, t);
+    outbox.offer(s, t, tracing.offered(t.spec.getTraceContext(), t.id, t.attempt, s.sink.uuid));
   }
 
   /** An offer was declined, expired or withdrawn: the task goes back to its place in the queue. */
@@ -113,8 +125,8 @@ final class TaskLifecycle {
     table.offeredTo(s).forEach(this::returnOffer);
   }
 
-  /** The sink accepted an offer: its attempt is leased to it. */
-  void lease(Session s, TaskRecord t) {
+  /** The sink accepted an offer ({@code accept}: its accept span): the attempt is leased to it. */
+  void lease(Session s, TaskRecord t, TraceContext accept) {
     long now = now();
     table.move(t, TaskState.LEASED, null, s.sink.uuid);
     t.leaseExpiresAt = now + config.leaseTtl().toMillis();
@@ -125,6 +137,7 @@ final class TaskLifecycle {
             .setSinkUuid(s.sink.uuid)
             .setLeasedAtMs(now));
     persist(t);
+    tracing.leased(accept, t.spec.getTraceContext(), t.id, t.attempt, s.sink.uuid);
     outbox.leaseGranted(s, t.ref(), t.leaseExpiresAt);
   }
 
@@ -148,6 +161,7 @@ final class TaskLifecycle {
       h.setOutcome(outcome).setEndedAtMs(now);
     }
     log.info("attempt ended task={} attempt={} outcome={}", t.id, t.attempt, outcome);
+    tracing.attemptEnded(t.spec.getTraceContext(), t.id, t.attempt, outcome);
     if (t.cancelRequested) {
       finish(t, TaskState.ERROR, HUB_ENDED_RESULT_CODE, List.of("cancelled: " + t.cancelReason));
       return;
@@ -174,11 +188,20 @@ final class TaskLifecycle {
 
   /** Records the task's end state; an attempt still open ends with it. */
   void finish(TaskRecord t, TaskState state, int code, List<String> messages) {
-    finish(t, state, code, messages, 0);
+    finish(t, state, code, messages, 0, TraceContext.getDefaultInstance());
   }
 
-  /** Records the task's end state at {@code finishedAtMs} (0: now), in one journal write. */
-  void finish(TaskRecord t, TaskState state, int code, List<String> messages, long finishedAtMs) {
+  /**
+   * Records the task's end state at {@code finishedAtMs} (0: now), in one journal write; {@code
+   * result} is the context of the sink's result span, when a sink result ended it.
+   */
+  void finish(
+      TaskRecord t,
+      TaskState state,
+      int code,
+      List<String> messages,
+      long finishedAtMs,
+      TraceContext result) {
     long now = now();
     AttemptRecord.Builder h = t.currentAttemptRecord();
     if (h != null && h.getEndedAtMs() == 0) {
@@ -190,6 +213,7 @@ final class TaskLifecycle {
     t.finishedAt = finishedAtMs == 0 ? now : finishedAtMs;
     t.updatedAt = now;
     persist(t);
+    tracing.finished(result, t.spec.getTraceContext(), t.id, t.attempt, state.name(), code);
   }
 
   /** Cancels a task (see HubAdmin.CancelTask): at once when not leased, else through its sink. */

@@ -1,11 +1,13 @@
 package io.nexomatic.sink.session;
 
 import io.nexomatic.protocol.v1.Release;
+import io.nexomatic.protocol.v1.ResultDisposition;
 import io.nexomatic.protocol.v1.SinkMessage;
 import io.nexomatic.protocol.v1.TaskOffer;
 import io.nexomatic.protocol.v1.TaskRef;
 import io.nexomatic.protocol.v1.TaskResult;
 import io.nexomatic.sink.exec.RunningTask;
+import io.nexomatic.sink.tracing.AttemptTrace;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -56,14 +58,16 @@ final class Attempt {
   final TaskRef ref;
   final TaskOffer offer;
   final LogBuffer log = new LogBuffer();
+  final AttemptTrace trace;
   private State state = State.ACCEPTING;
   private RunningTask running;
   private SinkMessage report;
   private String recallReason;
 
-  Attempt(TaskOffer offer) {
+  Attempt(TaskOffer offer, AttemptTrace trace) {
     this.offer = offer;
     this.ref = offer.getTask();
+    this.trace = trace;
   }
 
   State state() {
@@ -85,6 +89,7 @@ final class Attempt {
   /** The Hub granted the lease: the attempt may run once a slot is free. */
   void leased() {
     moveTo(State.WAITING);
+    trace.leased();
   }
 
   /** Its process was started. */
@@ -104,10 +109,14 @@ final class Attempt {
     return recallReason;
   }
 
-  /** It ended with {@code result}; the result is held until the Hub acknowledges it. */
+  /**
+   * It ended with {@code result}; the result is held until the Hub acknowledges it, and carries its
+   * result span's context (also when it is resent after a reconnect).
+   */
   void reported(TaskResult result) {
     moveTo(State.REPORTED);
-    report = SinkMessage.newBuilder().setResult(result).build();
+    TaskResult traced = result.toBuilder().setTraceContext(trace.reported(result)).build();
+    report = SinkMessage.newBuilder().setResult(traced).build();
   }
 
   /**
@@ -116,15 +125,17 @@ final class Attempt {
    */
   void released(Release release) {
     moveTo(State.REPORTED);
-    report = SinkMessage.newBuilder().setRelease(release).build();
+    Release traced = release.toBuilder().setTraceContext(trace.released(release)).build();
+    report = SinkMessage.newBuilder().setRelease(traced).build();
     if (!release.getStarted()) {
       log.discard();
     }
   }
 
-  /** The Hub holds its result (or release). */
-  void acknowledged() {
+  /** The Hub holds its result (or release), as {@code disposition} says. */
+  void acknowledged(ResultDisposition disposition) {
     moveTo(State.ACKNOWLEDGED);
+    trace.acknowledged(disposition);
   }
 
   /** The result or release to (re)send, once it ended. */

@@ -31,8 +31,10 @@ final class AttemptLedger {
     return attempts.get(a.ref) == a;
   }
 
+  /** Forgets {@code a}: its spans that are still open end here. */
   void remove(Attempt a) {
     attempts.remove(a.ref);
+    a.trace.ended("no longer held by the sink");
   }
 
   /** Live view, in arrival order; callers that change the ledger while iterating take a copy. */
@@ -89,7 +91,10 @@ final class AttemptLedger {
 
   /** Drops the accepted offers: they died with their session and the Hub re-queued them. */
   void forgetAccepting() {
-    attempts.values().removeIf(a -> a.is(Attempt.State.ACCEPTING));
+    for (Attempt a : where(a -> a.is(Attempt.State.ACCEPTING))) {
+      attempts.remove(a.ref);
+      a.trace.ended("session ended before the lease was granted");
+    }
   }
 
   boolean isEmpty() {

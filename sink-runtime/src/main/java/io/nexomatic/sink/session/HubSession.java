@@ -13,13 +13,12 @@ import io.nexomatic.protocol.v1.SinkAction;
 import io.nexomatic.protocol.v1.SinkMessage;
 import io.nexomatic.protocol.v1.TaskOffer;
 import io.nexomatic.protocol.v1.TaskRef;
-import io.nexomatic.protocol.v1.TaskStarted;
 import io.nexomatic.protocol.v1.Welcome;
-import io.nexomatic.sink.exec.RunningTask;
 import io.nexomatic.sink.exec.TaskExecutor;
 import io.nexomatic.sink.exec.TaskOutcome;
-import io.nexomatic.sink.exec.TaskSpec;
 import io.nexomatic.sink.session.DrainCoordinator.Lifecycle;
+import io.nexomatic.sink.tracing.AttemptTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class decides what each Hub message and each task outcome means; its parts keep the
  * state: the {@link AttemptLedger} (attempts and their states), the {@link CreditGate} (credits,
- * MAX_TASKS, back-pressure), the {@link ControlChannel} and {@link LogChannel} (streams and
- * reconnects), {@link Heartbeats}, and the {@link DrainCoordinator} (lifecycle, drain, exit). All
- * of it runs on one {@link SessionLoop}, so no lock guards the ledger and no decision races
- * another.
+ * MAX_TASKS, back-pressure), the {@link AttemptStarter} (processes), the {@link ControlChannel} and
+ * {@link LogChannel} (streams and reconnects), {@link Heartbeats}, and the {@link DrainCoordinator}
+ * (lifecycle, drain, exit). All of it runs on one {@link SessionLoop}, so no lock guards the ledger
+ * and no decision races another.
  */
 public final class HubSession {
   private static final Logger log = LoggerFactory.getLogger(HubSession.class);
@@ -57,7 +56,6 @@ public final class HubSession {
   }
 
   private final SessionSettings settings;
-  private final TaskExecutor executor;
   private final Listener listener;
   private final SessionLoop loop;
   private final AttemptLedger ledger = new AttemptLedger();
@@ -66,18 +64,28 @@ public final class HubSession {
   private final CreditGate credits;
   private final Heartbeats heartbeats;
   private final DrainCoordinator drain;
+  private final AttemptTracing tracing;
+  private final AttemptStarter starter;
 
   /**
    * A session over {@code channel}, which must carry the sink's credentials (see {@link
-   * SinkCallCredentials#attachTo}). Nothing happens until {@link #start()}.
+   * SinkCallCredentials#attachTo}), tracing its attempts to {@code openTelemetry} (the no-op when
+   * the sink does not trace). Nothing happens until {@link #start()}.
    */
   public HubSession(
       SessionSettings settings,
       Channel channel,
       TaskExecutor executor,
       Listener listener,
-      Clock clock) {
-    this(settings, channel, executor, listener, new ExecutorSessionLoop(clock));
+      Clock clock,
+      OpenTelemetry openTelemetry) {
+    this(
+        settings,
+        channel,
+        executor,
+        listener,
+        new ExecutorSessionLoop(clock),
+        new AttemptTracing(openTelemetry, settings.sinkUuid()));
   }
 
   /** As above, on a given loop: tests pass one whose clock and timers they move by hand. */
@@ -86,9 +94,10 @@ public final class HubSession {
       Channel channel,
       TaskExecutor executor,
       Listener listener,
-      SessionLoop loop) {
+      SessionLoop loop,
+      AttemptTracing tracing) {
     this.settings = settings;
-    this.executor = executor;
+    this.tracing = tracing;
     this.listener = listener;
     this.loop = loop;
     this.control = new ControlChannel(channel, settings, loop);
@@ -96,6 +105,9 @@ public final class HubSession {
     this.credits = new CreditGate(settings, ledger, control);
     this.heartbeats = new Heartbeats(loop, control, ledger, listener);
     this.drain = new DrainCoordinator(settings, loop, ledger, control, listener);
+    this.starter =
+        new AttemptStarter(
+            settings.concurrency(), executor, loop, ledger, control, logs, this::finish);
     control.bind(this::onHubMessage, this::onSessionEnded, this::connect);
     drain.bind(this::releaseWaiting, reason -> recallRunning(reason, false), this::shutDown);
   }
@@ -234,8 +246,11 @@ public final class HubSession {
               .setDecline(Decline.newBuilder().setTask(ref).setReason(refusal)));
       return;
     }
-    ledger.add(new Attempt(offer));
-    control.send(SinkMessage.newBuilder().setAccept(Accept.newBuilder().setTask(ref)));
+    Attempt a = new Attempt(offer, tracing.begin(offer));
+    ledger.add(a);
+    control.send(
+        SinkMessage.newBuilder()
+            .setAccept(Accept.newBuilder().setTask(ref).setTraceContext(a.trace.accepting())));
   }
 
   private void onLeaseGranted(TaskRef ref) {
@@ -249,13 +264,14 @@ public final class HubSession {
       release(a, "sink " + drain.phase().label());
       return;
     }
-    startWaiting();
+    starter.startWaiting();
     credits.update(true);
   }
 
   private void onLeaseDenied(TaskRef ref, String reason) {
     Attempt a = ledger.get(ref);
     if (a != null) {
+      a.trace.denied(reason);
       ledger.remove(a);
     }
     log.info("lease denied task={} attempt={}: {}", ref.getTaskId(), ref.getAttempt(), reason);
@@ -279,7 +295,7 @@ public final class HubSession {
           disposition);
     }
     if (a.is(Attempt.State.REPORTED)) {
-      a.acknowledged();
+      a.acknowledged(disposition);
     }
     if (disposition == ResultDisposition.STALE_ATTEMPT
         || disposition == ResultDisposition.REJECTED
@@ -338,34 +354,6 @@ public final class HubSession {
     }
   }
 
-  private void startWaiting() {
-    int running = ledger.slotsInUse();
-    for (Attempt a : ledger.where(a -> a.is(Attempt.State.WAITING))) {
-      if (running >= settings.concurrency()) {
-        return;
-      }
-      running++;
-      RunningTask task =
-          executor.start(
-              TaskSpec.fromOffer(a.offer),
-              chunk ->
-                  loop.post(
-                      () -> {
-                        if (ledger.holds(a)) { // a fenced attempt's output is not wanted
-                          logs.append(a, chunk);
-                        }
-                      }));
-      a.started(task);
-      control.send(
-          SinkMessage.newBuilder()
-              .setStarted(
-                  TaskStarted.newBuilder()
-                      .setTask(a.ref)
-                      .setStartedAtMs(task.startedAt().toEpochMilli())));
-      task.outcome().thenAccept(o -> loop.post(() -> finish(a, o)));
-    }
-  }
-
   private void finish(Attempt a, TaskOutcome outcome) {
     if (!ledger.holds(a) || !a.state().resultOwed() || a.is(Attempt.State.REPORTED)) {
       return; // dropped (fenced or revoked) or already reported meanwhile
@@ -381,7 +369,7 @@ public final class HubSession {
     if (hadSlot && drain.is(Lifecycle.SERVING)) {
       credits.grant(1);
     }
-    startWaiting();
+    starter.startWaiting();
     credits.update(drain.is(Lifecycle.SERVING));
   }
 

@@ -79,6 +79,7 @@ final class LogChannel {
   /** An attempt produced {@code chunk}. */
   void append(Attempt a, OutputChunk chunk) {
     a.log.add(chunk);
+    a.trace.logged(chunk.data().length);
     flush();
   }
 
@@ -107,6 +108,9 @@ final class LogChannel {
       a.log.discard();
     } else {
       a.log.ack(ack.getAckedOffset());
+    }
+    if (a.log.done()) {
+      a.trace.logDelivered();
     }
     acknowledged.accept(a);
   }

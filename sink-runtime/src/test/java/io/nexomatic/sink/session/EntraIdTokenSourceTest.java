@@ -13,6 +13,7 @@ import io.nexomatic.hub.server.HubServer;
 import io.nexomatic.hub.store.TaskJournal;
 import io.nexomatic.hub.testing.TestCredentials;
 import io.nexomatic.sink.testing.TestingTaskExecutor;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -200,7 +201,8 @@ class EntraIdTokenSourceTest {
               creds.attachTo(channel),
               new TestingTaskExecutor(),
               new HubSession.Listener() {},
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              OpenTelemetry.noop());
       session.start();
       await()
           .atMost(Duration.ofSeconds(30))

@@ -30,6 +30,7 @@ import io.nexomatic.protocol.v1.Task;
 import io.nexomatic.protocol.v1.TaskState;
 import io.nexomatic.sink.config.Secret;
 import io.nexomatic.sink.testing.TestingTaskExecutor;
+import io.nexomatic.sink.tracing.AttemptTracing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +131,9 @@ class HubSessionTest {
     channel.getState(true);
     await().atMost(WAIT).until(() -> channel.getState(false) == ConnectivityState.READY);
     Channel c = credentials.attachTo(ClientInterceptors.intercept(channel, more));
-    session = new HubSession(settings, c, executor, new HubSession.Listener() {}, loop);
+    session =
+        new HubSession(
+            settings, c, executor, new HubSession.Listener() {}, loop, AttemptTracing.off());
     return session.start();
   }
 
