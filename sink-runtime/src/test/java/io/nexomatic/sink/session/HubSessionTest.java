@@ -11,8 +11,12 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -405,20 +409,45 @@ class HubSessionTest {
   void aWrongSecretBacksOffInsteadOfHotLooping() throws Exception {
     hub = startHub(TaskJournal.inMemory());
     AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger inFlight = new AtomicInteger();
     ClientInterceptor counter =
         new ClientInterceptor() {
           @Override
           public <Q, R> ClientCall<Q, R> interceptCall(
               MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
             attempts.incrementAndGet();
-            return next.newCall(method, options);
+            inFlight.incrementAndGet();
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(
+                next.newCall(method, options)) {
+              @Override
+              public void start(Listener<R> listener, Metadata headers) {
+                super.start(
+                    new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(
+                        listener) {
+                      @Override
+                      public void onClose(Status status, Metadata trailers) {
+                        super.onClose(status, trailers);
+                        inFlight.decrementAndGet();
+                      }
+                    },
+                    headers);
+              }
+            };
           }
         };
     startSink(
         settings(1, 0, 10, Duration.ofSeconds(1)),
         SinkCallCredentials.clientSecret(BASE, Secret.of("wrong")),
         counter);
-    Duration took = loop.advanceUntil(() -> attempts.get() >= 4, WAIT);
+    // The rejection comes back on gRPC's thread, outside the hand-moved loop: the clock may move
+    // only once it has, or it runs past every back-off before the sink has scheduled one.
+    Duration took =
+        loop.advanceUntil(
+            () -> {
+              await().atMost(Duration.ofSeconds(10)).until(() -> inFlight.get() == 0);
+              return attempts.get() >= 4;
+            },
+            WAIT);
     // Backoff 1 s, 1.6 s, 2.56 s with ±20 % jitter: three retries take at least 4.1 s. A hot
     // loop would make thousands of attempts in that time.
     assertThat(took).isGreaterThan(Duration.ofMillis(4000));
